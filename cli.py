@@ -1,0 +1,165 @@
+"""Command line: models, methods, predict, explain, bench.
+
+Bad input exits with status 2 and one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class CliError(Exception):
+    """A user mistake: printed as one line, exit status 2."""
+
+
+def load_input(args: argparse.Namespace, model) -> Any:
+    from explainers.image_io import ImageDecodeError, decode_image, to_tensor
+
+    if model.modality == "text":
+        if args.text is None:
+            raise CliError(f"model {model.name} reads text: pass --text")
+        if not args.text.strip():
+            raise CliError("the text is empty")
+        return args.text
+    if args.input is None:
+        raise CliError(f"model {model.name} reads images: pass --input FILE")
+    path = Path(args.input)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    try:
+        return to_tensor(decode_image(path.read_bytes()))
+    except ImageDecodeError as err:
+        raise CliError(f"{path}: {err}") from None
+
+
+def emit(payload: Any, as_json: bool, lines: list[str]) -> None:
+    print(json.dumps(payload, indent=2) if as_json else "\n".join(lines))
+
+
+def cmd_models(args: argparse.Namespace) -> None:
+    from model_zoo import model_entries
+
+    rows = [dict(name=e.name, modality=e.modality, title=e.title, source=e.source)
+            for e in model_entries()]
+    emit(rows, args.json, [f"{r['name']:<20} {r['modality']:<6} {r['title']}" for r in rows])
+
+
+def cmd_methods(args: argparse.Namespace) -> None:
+    from explainers import explainer_entries
+
+    rows = [dict(name=e.name, modality=e.modality, title=e.title, signed=e.signed,
+                 parameters=e.defaults, summary=e.summary) for e in explainer_entries()]
+    emit(rows, args.json, [f"{r['name']:<26} {r['modality']:<6} {r['title']}" for r in rows])
+
+
+def cmd_predict(args: argparse.Namespace) -> None:
+    from components.predictions import top_k
+    from model_zoo import load_model, probabilities
+
+    model = load_model(args.model)
+    probs = probabilities(model, load_input(args, model))
+    rows = [dict(index=i, label=name, probability=round(p, 6))
+            for i, name, p in top_k(probs, model.labels, args.top)]
+    emit(dict(model=model.name, top=rows), args.json,
+         [f"{r['probability']:7.2%}  {r['label']} ({r['index']})" for r in rows])
+
+
+def cmd_explain(args: argparse.Namespace) -> None:
+    from explainers import explain
+    from model_zoo import load_model, probabilities
+
+    model = load_model(args.model)
+    data = load_input(args, model)
+    result = explain(model, args.method, data, target=args.target)
+    probs = probabilities(model, data)
+    if args.save_scores:
+        np.save(args.save_scores, result.scores)
+    if args.out:
+        save_overlay(args.out, model, data, result)
+    payload = dict(model=model.name, method=result.method, target=result.target,
+                   label=model.labels[result.target],
+                   probability=round(float(probs[result.target]), 6),
+                   seconds=round(result.seconds, 4), model_evals=result.model_evals,
+                   shape=list(result.scores.shape), signed=result.signed,
+                   params=dict(result.params))
+    if result.delta is not None:
+        payload["delta"] = result.delta
+    if result.tokens is not None:
+        payload["tokens"] = list(result.tokens)
+        payload["scores"] = [round(float(s), 6) for s in result.scores]
+    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
+
+
+def save_overlay(path: str, model, data, result) -> None:
+    from components.overlay import overlay, png_bytes
+
+    if model.modality != "image":
+        raise CliError("--out draws an image overlay; text results go to --json")
+    rgb = (data.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+    Path(path).write_bytes(png_bytes(overlay(rgb, result.scores, result.signed)))
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    from explainers.benchmark import run_benchmarks, table
+
+    report = run_benchmarks(repeats=args.repeats, quick=args.quick)
+    emit(report, args.json, table(report))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="cli.py", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+    for name, fn in [("models", cmd_models), ("methods", cmd_methods)]:
+        p = sub.add_parser(name, help=f"list {name}")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(fn=fn)
+    for name, fn in [("predict", cmd_predict), ("explain", cmd_explain)]:
+        p = sub.add_parser(name, help=f"{name} one input")
+        p.add_argument("--model", required=True)
+        source = p.add_mutually_exclusive_group(required=True)
+        source.add_argument("--input", help="image file")
+        source.add_argument("--text", help="sentence")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(fn=fn)
+        if name == "predict":
+            p.add_argument("--top", type=int, default=5)
+        else:
+            p.add_argument("--method", required=True)
+            p.add_argument("--target", type=int, default=None, help="class index (default: top)")
+            p.add_argument("--out", help="overlay PNG to write")
+            p.add_argument("--save-scores", help=".npy file for the raw scores")
+    p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--quick", action="store_true", help="fewer steps, for smoke tests")
+    p.set_defaults(fn=cmd_bench)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        import explainers  # noqa: F401  (registers methods; imports the model zoo first)
+        from explainers import IncompatibleError, UnknownMethodError
+        from model_zoo import UnknownModelError
+
+        try:
+            args.fn(args)
+        except (UnknownModelError, UnknownMethodError, IncompatibleError, ValueError,
+                FileNotFoundError) as err:
+            raise CliError(str(err)) from None
+    except CliError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Rendering only: overlays, token highlights, Plotly figures. No model code."""

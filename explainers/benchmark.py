@@ -1,0 +1,160 @@
+"""``cli.py bench``: seconds per method against the floor and against the library a user
+would otherwise call, on the same input in the same run. Later issues add rows here.
+
+Floors: one forward, one forward+backward (input gradient), and the per-image cost of
+batched forward(+backward) passes. A method's floor is what its model evaluations must
+cost at least; its ratio is seconds / floor.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Callable
+
+import torch
+
+from explainers.gradients import target_gradient
+from explainers.private_copy import private_copy
+from explainers.run import explain
+from explainers.samples import sample_image
+from explainers.text.integrated_gradients import baseline_ids
+from model_zoo import ImageClassifier, TextClassifier, load_model
+
+SENTENCE_32 = ("honestly the new phone is fast and the camera is great but the battery dies "
+               "before lunch and support never answered my emails so I am returning it")
+
+
+def seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of ``repeats`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def image_floors(model: ImageClassifier, x: torch.Tensor, repeats: int) -> dict[str, float]:
+    batch = x.expand(25, -1, -1, -1).contiguous()
+
+    def forward(inputs):
+        with torch.inference_mode():
+            return model.module(inputs)
+
+    return {
+        "forward": seconds(lambda: forward(x), repeats),
+        "forward_backward": seconds(lambda: target_gradient(model.module, x, 0), repeats),
+        "batched_forward_per_image": seconds(lambda: forward(batch), repeats) / 25,
+        "batched_forward_backward_per_image":
+            seconds(lambda: target_gradient(model.module, batch, 0), repeats) / 25,
+    }
+
+
+def row(method: str, model: str, ours: float, evals: int, floor: float,
+        library: str | None = None, library_seconds: float | None = None) -> dict:
+    entry = {"method": method, "model": model, "seconds": round(ours, 4), "model_evals": evals,
+             "floor_seconds": round(floor, 4), "ratio_to_floor": round(ours / floor, 3)}
+    if library is not None:
+        entry |= {"library": library, "library_seconds": round(library_seconds, 4),
+                  "speedup_vs_library": round(library_seconds / ours, 3)}
+    return entry
+
+
+def image_rows(model: ImageClassifier, repeats: int, steps: int) -> tuple[dict, list[dict]]:
+    from captum.attr import IntegratedGradients, Saliency
+    from pytorch_grad_cam import GradCAM
+    from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+
+    from explainers.image_io import to_tensor
+
+    image = model.preprocess(to_tensor(sample_image("chelsea")))[0]  # already at 224 px
+    x, target = image[None], 285
+    floors = image_floors(model, x, repeats)
+    fb, fb_batched = floors["forward_backward"], floors["batched_forward_backward_per_image"]
+
+    scratch = private_copy(model.module)
+    with GradCAM(model=scratch, target_layers=[model.target_layers(scratch)[-1]]) as cam:
+        x_grad = x.clone().requires_grad_(True)  # our weights are frozen; it needs a graph
+        grad_cam_lib = seconds(
+            lambda: cam(input_tensor=x_grad, targets=[ClassifierOutputTarget(target)]), repeats)
+    saliency_lib = Saliency(model.module)
+    ig_lib = IntegratedGradients(model.module)
+    rows = [
+        row("gradcam", model.name, seconds(lambda: explain(model, "gradcam", image, target), repeats),
+            1, fb, "pytorch-grad-cam GradCAM", grad_cam_lib),
+        row("saliency", model.name,
+            seconds(lambda: explain(model, "saliency", image, target), repeats), 1, fb,
+            "captum Saliency", seconds(lambda: saliency_lib.attribute(x, target=target, abs=True),
+                                       repeats)),
+        row(f"integrated_gradients ({steps} steps)", model.name,
+            seconds(lambda: explain(model, "integrated_gradients", image, target, steps=steps,
+                                    batch=25), repeats),
+            steps + 2, steps * fb_batched + 2 * floors["batched_forward_per_image"],
+            "captum IntegratedGradients",
+            seconds(lambda: ig_lib.attribute(x, target=target, n_steps=steps,
+                                             internal_batch_size=25,
+                                             return_convergence_delta=True), repeats)),
+    ]
+    return floors, rows
+
+
+def text_rows(model: TextClassifier, repeats: int, steps: int) -> tuple[dict, list[dict]]:
+    from captum.attr import LayerIntegratedGradients
+
+    enc = model.encode(SENTENCE_32)
+    embeds = model.embedding_layer()(enc.input_ids).detach()
+    batch = embeds.expand(steps, -1, -1).contiguous()
+
+    def logits(inputs_embeds):
+        mask = enc.attention_mask.expand(inputs_embeds.shape[0], -1)
+        return model.module(inputs_embeds=inputs_embeds, attention_mask=mask).logits
+
+    def forward():
+        with torch.inference_mode():
+            return model.module(input_ids=enc.input_ids, attention_mask=enc.attention_mask)
+
+    floors = {"tokens": enc.input_ids.shape[1], "forward": seconds(forward, repeats),
+              "batched_forward_backward_per_sample":
+                  seconds(lambda: target_gradient(logits, batch, 0), repeats) / steps}
+    lig = LayerIntegratedGradients(
+        lambda ids, mask: model.module(input_ids=ids, attention_mask=mask).logits,
+        model.embedding_layer())
+    base = baseline_ids(model, enc)
+    rows = [
+        row(f"integrated_gradients_text ({steps} steps)", model.name,
+            seconds(lambda: explain(model, "integrated_gradients_text", SENTENCE_32, 2,
+                                    steps=steps, batch=steps), repeats),
+            steps + 2, (steps + 2) * floors["batched_forward_backward_per_sample"],
+            "captum LayerIntegratedGradients",
+            seconds(lambda: lig.attribute(enc.input_ids, baselines=base,
+                                          additional_forward_args=(enc.attention_mask,),
+                                          target=2, n_steps=steps, internal_batch_size=steps,
+                                          return_convergence_delta=True), repeats)),
+        row("attention", model.name,
+            seconds(lambda: explain(model, "attention", SENTENCE_32, 2), repeats), 1,
+            floors["forward"]),
+    ]
+    return floors, rows
+
+
+def run_benchmarks(repeats: int = 3, quick: bool = False) -> dict:
+    steps = 8 if quick else 50
+    repeats = 1 if quick else repeats
+    image_floor, image_results = image_rows(load_model("mobilenet_v2"), repeats, steps)
+    text_floor, text_results = text_rows(load_model("minilm_sentiment"), repeats, steps)
+    return {"torch_threads": torch.get_num_threads(), "repeats": repeats, "quick": quick,
+            "floors": {"mobilenet_v2_224": image_floor, "minilm_sentiment_32_tokens": text_floor},
+            "methods": image_results + text_results}
+
+
+def table(report: dict) -> list[str]:
+    lines = [f"{'method':<38} {'model':<17} {'s':>8} {'evals':>5} {'floor s':>8} "
+             f"{'ratio':>6}  library (s, our speedup)"]
+    for r in report["methods"]:
+        library = (f"{r['library']} ({r['library_seconds']:.4f}, {r['speedup_vs_library']:.2f}x)"
+                   if "library" in r else "-")
+        lines.append(f"{r['method']:<38} {r['model']:<17} {r['seconds']:>8.4f} "
+                     f"{r['model_evals']:>5} {r['floor_seconds']:>8.4f} "
+                     f"{r['ratio_to_floor']:>6.2f}  {library}")
+    return lines

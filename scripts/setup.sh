@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up .venv with everything the dashboard needs; with --test, also the test tools and
+# Debian's Chromium for the browser tests. Safe to re-run: satisfied pins install nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+pip=".venv/bin/python -m pip"
+$pip install --quiet --disable-pip-version-check -r requirements.txt
+$pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+if [[ "${1:-}" == "--test" ]]; then
+  $pip install --quiet --disable-pip-version-check -r requirements-test.txt
+  if [[ ! -x /usr/bin/chromium ]]; then
+    sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
+# Refuse to go on with a CUDA torch pulled in by accident.
+.venv/bin/python -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('2.13.0') else 'wrong torch: ' + torch.__version__)"

@@ -1,0 +1,63 @@
+"""Shared fixtures: bundled models loaded once per test session, tiny models, sample files."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import explainers  # noqa: E402,F401  (registers methods)
+from explainers.image_io import to_tensor  # noqa: E402
+from explainers.samples import sample_image  # noqa: E402
+from model_zoo import load_model  # noqa: E402
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def zoo():
+    """load(name) -> the model, built once per test session."""
+    cache: dict = {}
+
+    def load(name: str):
+        if name not in cache:
+            cache[name] = load_model(name)
+        return cache[name]
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def chelsea() -> torch.Tensor:
+    return to_tensor(sample_image("chelsea"))
+
+
+@pytest.fixture(scope="session")
+def coffee() -> torch.Tensor:
+    return to_tensor(sample_image("coffee"))
+
+
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("samples")
+    files = {}
+    for name in ("chelsea", "coffee"):
+        files[name] = folder / f"{name}.png"
+        Image.fromarray(np.asarray(sample_image(name))).save(files[name])
+    files["not_image"] = folder / "notes.png"
+    files["not_image"].write_text("this is not an image")
+    files["truncated"] = folder / "truncated.png"
+    files["truncated"].write_bytes(files["chelsea"].read_bytes()[:2000])
+    return files
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

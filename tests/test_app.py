@@ -1,0 +1,67 @@
+"""Page logic through Streamlit's AppTest: each page alone, and the app's navigation."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 300
+
+
+def run_page(name: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=TIMEOUT)
+    return app.run()
+
+
+def test_image_page_draws_an_overlay_and_predictions():
+    app = run_page("image.py")
+    assert not app.exception, app.exception
+    assert app.selectbox(key="image_model").value == "mobilenet_v2"
+    assert len(app.get("imgs")) == 1
+    assert len(app.get("plotly_chart")) == 1
+    assert "Egyptian cat" in app.selectbox(key="image_target").format_func(
+        app.selectbox(key="image_target").value)
+    assert "s ·" in app.caption[0].value
+
+
+def test_image_page_offers_only_compatible_methods_and_switches():
+    app = run_page("image.py")
+    options = app.selectbox(key="image_method").options
+    assert set(options) == {"Grad-CAM", "Saliency (gradient)", "Integrated Gradients"}
+    app.selectbox(key="image_method").set_value("Saliency (gradient)").run()
+    assert not app.exception
+    assert "Saliency" in app.get("imgs")[0].proto.imgs[0].caption
+    app.selectbox(key="image_sample").set_value("coffee").run()
+    assert "espresso" in app.selectbox(key="image_target").format_func(
+        app.selectbox(key="image_target").value)
+
+
+def test_text_page_colours_tokens():
+    app = run_page("text.py")
+    assert not app.exception, app.exception
+    html = app.get("html")[0].proto.body
+    assert html.count("<span") >= 8 and "love" in html
+    assert set(app.selectbox(key="text_method").options) == {
+        "Attention (last layer)", "Integrated Gradients (embeddings)"}
+
+
+def test_text_page_shows_user_text_as_text_not_markup():
+    app = run_page("text.py")
+    app.text_area(key="text_input").set_value('<script>alert(1)</script> <img src=x onerror=alert(2)>').run()
+    assert not app.exception
+    body = app.get("html")[0].proto.body
+    assert "<script" not in body and "<img" not in body
+    assert "&lt;" in body
+
+
+def test_text_page_empty_text_gives_a_message():
+    app = run_page("text.py")
+    app.text_area(key="text_input").set_value("   ").run()
+    assert not app.exception
+    assert any("Type a sentence" in info.value for info in app.info)
+
+
+def test_app_navigation_runs_the_default_page():
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception, app.exception
+    assert app.header[0].value == "Why this image?"

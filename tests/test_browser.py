@@ -1,0 +1,46 @@
+"""A person's path through the dashboard, in a real Chromium."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import chromium_page, dashboard
+
+TIMEOUT_MS = 180_000
+
+
+@pytest.fixture(scope="module")
+def url():
+    with dashboard() as address:
+        yield address
+
+
+def test_upload_an_image_and_see_the_overlay(url, sample_files, artifacts):
+    with chromium_page() as page:
+        page.goto(url)
+        page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
+        page.locator('input[type="file"]').set_input_files(str(sample_files["coffee"]))
+        caption = page.get_by_text("Grad-CAM for “espresso”")
+        caption.wait_for(timeout=TIMEOUT_MS)
+        image = page.locator('[data-testid="stImage"] img').first
+        image.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+            ".some(img => img.complete && img.naturalWidth === 600 && img.naturalHeight === 400)",
+            timeout=TIMEOUT_MS)
+        page.get_by_text("model evaluations").wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_image_upload.png"), full_page=True)
+        assert page.locator(".js-plotly-plot").count() == 1
+
+
+def test_type_a_sentence_and_see_coloured_tokens(url, artifacts):
+    with chromium_page() as page:
+        page.goto(f"{url}/text")
+        box = page.get_by_label("Sentence")
+        box.wait_for(timeout=TIMEOUT_MS)
+        box.fill("What a wonderful, happy surprise <b>party</b>")
+        box.press("Control+Enter")
+        page.locator(".token-row span", has_text="wonderful").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("model evaluations").wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_text.png"), full_page=True)
+        assert page.locator(".token-row b").count() == 0
+        assert page.locator(".token-row span").count() >= 8

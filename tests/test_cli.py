@@ -1,0 +1,75 @@
+"""The command line as engineers and the done-when checks use it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.mark.parametrize("method", ["gradcam", "saliency", "integrated_gradients"])
+def test_explain_image_json(method, sample_files, tmp_path):
+    out, scores = tmp_path / "overlay.png", tmp_path / "scores.npy"
+    run = cli("explain", "--model", "mobilenet_v2", "--method", method, "--input",
+              str(sample_files["chelsea"]), "--json", "--out", str(out), "--save-scores",
+              str(scores))
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["shape"] == [300, 451]
+    assert 281 <= payload["target"] <= 285 and "cat" in payload["label"]
+    assert {"model", "method", "probability", "seconds"} <= payload.keys()
+    assert ("delta" in payload) == (method == "integrated_gradients")
+    assert np.load(scores).shape == (300, 451)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("method", ["attention", "integrated_gradients_text"])
+def test_explain_text_json(method):
+    run = cli("explain", "--model", "minilm_sentiment", "--method", method, "--text",
+              "I love this wonderful day", "--json")
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["label"] == "positive"
+    assert payload["shape"] == [len(payload["tokens"])]
+    assert ("delta" in payload) == (method == "integrated_gradients_text")
+
+
+def test_listing_and_predict(sample_files):
+    models = json.loads(cli("models", "--json").stdout)
+    assert {"mobilenet_v2", "minilm_sentiment"} <= {m["name"] for m in models}
+    methods = json.loads(cli("methods", "--json").stdout)
+    assert {"gradcam", "saliency", "integrated_gradients", "attention"} <= {m["name"] for m in methods}
+    top = json.loads(cli("predict", "--model", "mobilenet_v2", "--input",
+                         str(sample_files["coffee"]), "--top", "3", "--json").stdout)["top"]
+    assert len(top) == 3 and top[0]["label"] == "espresso"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--model", "nope", "--method", "gradcam", "--input", "{chelsea}"], "unknown model"),
+    (["--model", "mobilenet_v2", "--method", "nope", "--input", "{chelsea}"], "unknown method"),
+    (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "/no/such.png"], "no such file"),
+    (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "{not_image}"], "not an image"),
+    (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "{truncated}"], "not an image"),
+    (["--model", "mobilenet_v2", "--method", "attention", "--input", "{chelsea}"], "does not fit"),
+    (["--model", "minilm_sentiment", "--method", "gradcam", "--text", "hi"], "does not fit"),
+    (["--model", "minilm_sentiment", "--method", "attention", "--text", "   "], "empty"),
+    (["--model", "mobilenet_v2", "--method", "gradcam", "--text", "hi"], "reads images"),
+    (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "{chelsea}", "--target",
+      "1000"], "outside"),
+])
+def test_bad_input_is_one_clear_line(args, message, sample_files):
+    args = [a.format(**{k: str(v) for k, v in sample_files.items()}) for a in args]
+    run = cli("explain", *args)
+    assert run.returncode == 2
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
+    assert "Traceback" not in run.stderr

@@ -1,0 +1,40 @@
+"""Several sessions explaining at once on one shared model get their own, correct maps."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from explainers import explain
+from tests.helpers import assert_untouched
+
+JOBS = [("gradcam", 285), ("gradcam", 281), ("saliency", 285), ("gradcam", 967),
+        ("integrated_gradients", 285), ("saliency", 281), ("gradcam", 282), ("saliency", 967)]
+
+
+def test_threads_on_one_shared_model_match_sequential_runs(zoo, chelsea, coffee):
+    model = zoo("mobilenet_v2")
+    images = {285: chelsea, 281: chelsea, 282: chelsea, 967: coffee}
+    params = {"integrated_gradients": {"steps": 8, "batch": 8}}
+
+    def run(job):
+        method, target = job
+        return explain(model, method, images[target], target=target, **params.get(method, {}))
+
+    sequential = [run(job) for job in JOBS]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(run, JOBS * 2))
+    for i, result in enumerate(concurrent):
+        expected = sequential[i % len(JOBS)]
+        assert result.target == expected.target
+        np.testing.assert_allclose(result.scores, expected.scores, rtol=1e-4,
+                                   atol=1e-5 * float(np.abs(expected.scores).max()))
+    assert_untouched(model.module)
+
+
+def test_gradcam_maps_differ_between_classes_under_concurrency(zoo, chelsea):
+    """Forward hooks must not pick up another thread's activations."""
+    model = zoo("mobilenet_v2")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        cat, other = pool.map(lambda t: explain(model, "gradcam", chelsea, target=t), [285, 728])
+    assert np.corrcoef(cat.scores.ravel(), other.scores.ravel())[0, 1] < 0.99

@@ -1,0 +1,59 @@
+"""Registry-driven: every model x every method, with no edit when either registry grows.
+
+A compatible pair must give a finite float32 map of the right shape for the requested
+target, leave no hooks and not touch the input; an incompatible pair must be refused.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from explainers import IncompatibleError, explain, explainer_entries
+from model_zoo import load_model, model_entries, probabilities
+from tests.helpers import assert_untouched
+from tests.tiny_models import save_tiny_bert
+
+SENTENCE = "The plot was very good, but the ending felt awful!"
+FAST = {"integrated_gradients": {"steps": 16, "batch": 16},
+        "integrated_gradients_text": {"steps": 16, "batch": 16}}
+MODELS = [e.name for e in model_entries()] + ["hf:tiny-bert"]
+METHODS = [e.name for e in explainer_entries()]
+
+
+@pytest.fixture(scope="module")
+def tiny_bert_folder(tmp_path_factory):
+    return save_tiny_bert(tmp_path_factory.mktemp("hub") / "tiny-bert")
+
+
+@pytest.fixture
+def model_named(zoo, tiny_bert_folder):
+    def get(name: str):
+        return load_model(f"hf:{tiny_bert_folder}") if name == "hf:tiny-bert" else zoo(name)
+
+    return get
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("model_name", MODELS)
+def test_every_model_and_method(model_name, method, model_named, chelsea):
+    model = model_named(model_name)
+    entry = next(e for e in explainer_entries() if e.name == method)
+    data = chelsea.clone() if model.modality == "image" else SENTENCE
+    if not entry.is_compatible(model):
+        with pytest.raises(IncompatibleError):
+            explain(model, method, data)
+        return
+    target = int(np.argsort(-probabilities(model, data))[1])  # not the top class
+    before = data.clone() if isinstance(data, torch.Tensor) else data
+    result = explain(model, method, data, target=target, **FAST.get(method, {}))
+    assert result.target == target and result.method == method
+    assert result.scores.dtype == np.float32 and np.isfinite(result.scores).all()
+    assert np.abs(result.scores).max() > 0
+    if model.modality == "image":
+        assert result.scores.shape == tuple(chelsea.shape[-2:])
+        assert torch.equal(data, before)
+    else:
+        assert result.scores.shape == (len(result.tokens),)
+    assert_untouched(model.module)
+    assert result.seconds > 0 and result.model_evals >= 1
