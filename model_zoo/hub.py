@@ -39,10 +39,19 @@ def load_torchvision(name: str) -> ImageClassifier:
                            target_layers=pick_by_names(blocks), source=weights.url)
 
 
+def quiet_transformers() -> None:
+    """No progress bars or info chatter: the command line promises one line on errors."""
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
 def load_hf(name_or_folder: str) -> TextClassifier:
     ensure_torchvision_importable()
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    quiet_transformers()
     try:
         tokenizer = AutoTokenizer.from_pretrained(name_or_folder)
         net = AutoModelForSequenceClassification.from_pretrained(

@@ -61,6 +61,9 @@ class MeanPooledClassifier(nn.Module):
 def load_encoder() -> tuple[nn.Module, object]:
     from transformers import AutoModel, AutoTokenizer
 
+    from model_zoo.hub import quiet_transformers
+
+    quiet_transformers()
     folder = encoder_folder()
     encoder = AutoModel.from_pretrained(folder, attn_implementation="eager")
     return encoder, AutoTokenizer.from_pretrained(folder)

@@ -17,7 +17,8 @@ def test_image_page_draws_an_overlay_and_predictions():
     app = run_page("image.py")
     assert not app.exception, app.exception
     assert app.selectbox(key="image_model").value == "mobilenet_v2"
-    assert len(app.get("imgs")) == 1
+    assert len(app.get("image")) == 1
+    assert "Grad-CAM" in app.get("image")[0].captions[0]
     assert len(app.get("plotly_chart")) == 1
     assert "Egyptian cat" in app.selectbox(key="image_target").format_func(
         app.selectbox(key="image_target").value)
@@ -30,7 +31,7 @@ def test_image_page_offers_only_compatible_methods_and_switches():
     assert set(options) == {"Grad-CAM", "Saliency (gradient)", "Integrated Gradients"}
     app.selectbox(key="image_method").set_value("Saliency (gradient)").run()
     assert not app.exception
-    assert "Saliency" in app.get("imgs")[0].proto.imgs[0].caption
+    assert "Saliency" in app.get("image")[0].captions[0]
     app.selectbox(key="image_sample").set_value("coffee").run()
     assert "espresso" in app.selectbox(key="image_target").format_func(
         app.selectbox(key="image_target").value)
