@@ -2,14 +2,14 @@
 import streamlit as st
 import torch
 
-st.set_page_config(page_title="Why did the classifier decide that?", page_icon="🔍",
+st.set_page_config(page_title="Why did the classifier decide that?", page_icon=":material/search:",
                    layout="wide")
 # Under concurrent sessions one torch thread per script run beat two on 2 cores.
 torch.set_num_threads(1)
 
 navigation = st.navigation([
-    st.Page("pages/image.py", title="Image", icon="🖼️", default=True),
-    st.Page("pages/text.py", title="Text", icon="📝"),
+    st.Page("pages/image.py", title="Image", icon=":material/image:", default=True),
+    st.Page("pages/text.py", title="Text", icon=":material/notes:"),
 ])
 with st.sidebar:
     st.caption("Pick an input, a classifier and a method: the map shows what drove the "

@@ -1,7 +1,7 @@
 """The real loading path for users with internet or a local cache.
 
-``torchvision:NAME`` builds any torchvision classifier with its default weights
-(fetched into ``$TORCH_HOME`` once, or found there); ``hf:ID_OR_FOLDER`` loads any
+``torchvision:NAME[:WEIGHTS]`` builds any torchvision classifier with its default (or
+named) weights, fetched into ``$TORCH_HOME`` once or found there; ``hf:ID_OR_FOLDER`` loads any
 Hugging Face sequence classifier. Neither runs remote code.
 """
 from __future__ import annotations
@@ -18,23 +18,31 @@ def load_reference(reference: str) -> ImageClassifier | TextClassifier:
     kind, _, name = reference.partition(":")
     if not name:
         raise UnknownModelError(f"{reference!r} names no model after the prefix")
-    return load_torchvision(name) if kind == "torchvision" else load_hf(name)
+    if kind == "torchvision":
+        net_name, _, weights_name = name.partition(":")
+        return load_torchvision(net_name, weights_name or "DEFAULT")
+    return load_hf(name)
 
 
-def load_torchvision(name: str) -> ImageClassifier:
+def load_torchvision(name: str, weights_name: str = "DEFAULT") -> ImageClassifier:
     ensure_torchvision_importable()
     import torchvision.models as tvm
     from torch import nn
 
     if name not in tvm.list_models(module=tvm):
         raise UnknownModelError(f"torchvision has no classification model {name!r}")
-    weights = tvm.get_model_weights(name).DEFAULT
+    options = tvm.get_model_weights(name)
+    try:
+        weights = options[weights_name]
+    except KeyError:
+        known = ", ".join(["DEFAULT", *options.__members__])
+        raise UnknownModelError(f"{name} has no weights {weights_name!r}; choose {known}") from None
     net = tvm.get_model(name, weights=weights)
     preset = weights.transforms()
     size = tuple(preset.crop_size) * (2 // len(preset.crop_size))
     module = freeze(nn.Sequential(Normalize(tuple(preset.mean), tuple(preset.std)), net))
     blocks = spatial_blocks(module, size)
-    return ImageClassifier(name=f"torchvision:{name}", module=module,
+    return ImageClassifier(name=f"torchvision:{name}:{weights_name}", module=module,
                            labels=tuple(weights.meta["categories"]), input_size=size,
                            target_layers=pick_by_names(blocks), source=weights.url)
 

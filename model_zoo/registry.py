@@ -45,7 +45,7 @@ def model_entry(name: str) -> ModelEntry:
     if name not in _ENTRIES:
         raise UnknownModelError(
             f"unknown model {name!r}; choose one of {', '.join(_ENTRIES)}, "
-            "or name one as torchvision:<name> or hf:<id-or-folder>")
+            "or name one as torchvision:<name>[:<weights>] or hf:<id-or-folder>")
     return _ENTRIES[name]
 
 

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.overlay import overlay
+from components.facts import choice_label, cost_caption
 from components.predictions import top_k, top_k_figure
 from dashboard_cache import (SAMPLE_PREFIX, cached_explanation, cached_image, cached_model,
                              cached_probabilities)
@@ -37,7 +38,7 @@ except ImageDecodeError as err:
 probs = cached_probabilities(model_name, source)
 choices = top_k(probs, model.labels, 5)
 target = st.selectbox("Explain the class", choices, key="image_target",
-                      format_func=lambda c: f"{c[1]} ({c[2]:.1%})")[0]
+                      format_func=choice_label)[0]
 with st.spinner(f"Computing {method_title}…"):
     result = cached_explanation(model_name, methods[method_title], source, target)
 
@@ -45,10 +46,7 @@ image_col, chart_col = st.columns([3, 2])
 with image_col:
     st.image(overlay(rgb, result.scores, result.signed, opacity),
              caption=f"{method_title} for “{model.labels[target]}”", width="stretch")
-    facts = f"{result.seconds:.2f} s · {result.model_evals} model evaluations"
-    if result.delta is not None:
-        facts += f" · completeness gap {result.delta:+.3f}"
-    st.caption(facts)
+    st.caption(cost_caption(result))
 with chart_col:
     st.subheader("Top-5 predictions")
     st.plotly_chart(top_k_figure(probs, model.labels), width="stretch")

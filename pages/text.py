@@ -1,6 +1,7 @@
 """Text page: a sentence, a model, a method; coloured tokens beside the predictions."""
 import streamlit as st
 
+from components.facts import choice_label, cost_caption
 from components.predictions import top_k, top_k_figure
 from components.tokens import token_html
 from dashboard_cache import cached_explanation, cached_model, cached_probabilities
@@ -24,26 +25,23 @@ with right:
 if not text.strip():
     st.info("Type a sentence to see which words drive the prediction.")
     st.stop()
-if model.encode(text).truncated:
+encoded = model.encode(text)
+if encoded.truncated:
     st.warning(f"The text is longer than the model reads ({model.max_length} tokens); "
                "only the beginning is explained.")
 
 probs = cached_probabilities(model_name, text)
 choices = top_k(probs, model.labels, 5)
 target = st.selectbox("Explain the class", choices, key="text_target",
-                      format_func=lambda c: f"{c[1]} ({c[2]:.1%})")[0]
+                      format_func=choice_label)[0]
 with st.spinner(f"Computing {method_title}…"):
     result = cached_explanation(model_name, methods[method_title], text, target)
 
 tokens_col, chart_col = st.columns([3, 2])
 with tokens_col:
     st.subheader(f"{method_title} for “{model.labels[target]}”")
-    special = model.encode(text).special
-    st.html(token_html(result.tokens, result.scores, result.signed, special))
-    facts = f"{result.seconds:.2f} s · {result.model_evals} model evaluations"
-    if result.delta is not None:
-        facts += f" · completeness gap {result.delta:+.3f}"
-    st.caption(facts)
+    st.html(token_html(result.tokens, result.scores, result.signed, encoded.special))
+    st.caption(cost_caption(result))
 with chart_col:
     st.subheader("Predictions")
     st.plotly_chart(top_k_figure(probs, model.labels, k=len(model.labels)), width="stretch")

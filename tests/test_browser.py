@@ -35,7 +35,7 @@ def test_upload_an_image_and_see_the_overlay(url, sample_files, artifacts):
 def test_type_a_sentence_and_see_coloured_tokens(url, artifacts):
     with chromium_page() as page:
         page.goto(f"{url}/text")
-        box = page.get_by_label("Sentence")
+        box = page.locator("textarea").first
         box.wait_for(timeout=TIMEOUT_MS)
         box.fill("What a wonderful, happy surprise <b>party</b>")
         box.press("Control+Enter")

@@ -66,15 +66,17 @@ def test_torchvision_name_loads_from_a_local_cache(tmp_path, monkeypatch, chelse
     checkpoints.mkdir(parents=True)
     shutil.copy(weights_path(), checkpoints / weights_path().name)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    model = load_model("torchvision:mobilenet_v2")
+    model = load_model("torchvision:mobilenet_v2:IMAGENET1K_V1")
     assert isinstance(model, ImageClassifier)
     assert int(np.argmax(probabilities(model, chelsea))) in CAT_CLASSES
     assert len(model.target_layers(model.module)) >= 10
 
 
-def test_unknown_torchvision_name():
+def test_unknown_torchvision_name_or_weights():
     with pytest.raises(UnknownModelError, match="no classification model"):
         load_model("torchvision:not_a_net")
+    with pytest.raises(UnknownModelError, match="IMAGENET1K_V1"):
+        load_model("torchvision:mobilenet_v2:NOPE")
 
 
 def test_torchvision_compat_is_a_noop_once_imported():

@@ -54,15 +54,16 @@ def tiny_image_model(net: nn.Module, size: tuple[int, int], classes: int) -> Ima
 
 def save_tiny_bert(folder: Path) -> Path:
     """A randomly initialised 2-class BERT and its tokenizer, saved like a hub download."""
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     vocab = folder / "vocab.txt"
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    tokenizer = BertTokenizerFast(vocab_file=str(vocab), do_lower_case=True)
+    tokenizer = BertTokenizer(vocab=str(vocab), do_lower_case=True)  # transformers 5: vocab=
     torch.manual_seed(0)
     config = BertConfig(vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=2,
                         num_attention_heads=2, intermediate_size=32, max_position_embeddings=64,
+                        initializer_range=0.5,
                         num_labels=2, id2label={0: "NEG", 1: "POS"}, label2id={"NEG": 0, "POS": 1})
     BertForSequenceClassification(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)

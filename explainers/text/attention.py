@@ -3,11 +3,16 @@
 The summary is the [CLS] query for models that classify from it, and the mean over
 all query positions for mean-pooled models. Every layer x head matrix is kept in
 ``extras["attentions"]`` (layers, heads, T, T) for the grid views.
+
+The forward runs on a private copy: transformers 5 installs permanent forward hooks on a
+model the first time attentions are asked of it, which would leave hooks on the shared
+model and mutate its hook tables while other sessions run it.
 """
 from __future__ import annotations
 
 import torch
 
+from explainers.private_copy import private_copy
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import Encoded, TextClassifier
 
@@ -25,7 +30,7 @@ def summary_attention(attentions: torch.Tensor, mask: torch.Tensor, pooling: str
                     summary="How much the summary position attends to each token.")
 def attention(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:
     with torch.inference_mode():
-        out = model.module(input_ids=enc.input_ids, attention_mask=enc.attention_mask,
+        out = private_copy(model.module)(input_ids=enc.input_ids, attention_mask=enc.attention_mask,
                            output_attentions=True)
     stacked = torch.stack([a[0] for a in out.attentions])
     scores = summary_attention(stacked[-1], enc.attention_mask[0], model.pooling)
