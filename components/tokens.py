@@ -7,7 +7,7 @@ import numpy as np
 
 from components.colormaps import colorize
 
-DISPLAY_SPECIAL = False
+TOKEN_CMAP = "Oranges"  # light at zero, so unimportant words stay readable
 
 
 def readable_token(token: str) -> str:
@@ -17,7 +17,7 @@ def readable_token(token: str) -> str:
 def token_html(tokens: tuple[str, ...], scores: np.ndarray, signed: bool,
                special: tuple[bool, ...] | None = None) -> str:
     """One ``<span>`` per token with its score as background and in a tooltip."""
-    colours = colorize(np.asarray(scores), signed)
+    colours = colorize(np.asarray(scores), signed, None if signed else TOKEN_CMAP)
     spans = []
     for i, (token, rgb, score) in enumerate(zip(tokens, colours, scores)):
         if special is not None and special[i]:

@@ -22,7 +22,7 @@ def gauss_legendre(steps: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def integrated_gradients(forward: Forward, x: torch.Tensor, baseline: torch.Tensor, target: int,
-                         steps: int = 50, batch: int = 25) -> tuple[torch.Tensor, float]:
+                         steps: int = 50, batch: int = 16) -> tuple[torch.Tensor, float]:
     """Attributions of shape ``x.shape`` (batch of one) and the completeness delta.
 
     ``forward`` maps a batch of inputs to logits (N, classes).

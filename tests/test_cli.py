@@ -73,3 +73,18 @@ def test_bad_input_is_one_clear_line(args, message, sample_files):
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
     assert "Traceback" not in run.stderr
+
+
+def test_bench_reports_floors_ratios_and_libraries():
+    run = cli("bench", "--quick", "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["floors"]["mobilenet_v2_224"]["forward_backward"] > 0
+    assert report["floors"]["minilm_sentiment_32_tokens"]["tokens"] == 32
+    rows = {r["method"].split(" ")[0]: r for r in report["methods"]}
+    assert {"gradcam", "saliency", "integrated_gradients", "integrated_gradients_text",
+            "attention"} <= rows.keys()
+    for name, r in rows.items():
+        assert r["ratio_to_floor"] > 0 and r["model_evals"] >= 1, name
+    assert rows["gradcam"]["library"].startswith("pytorch-grad-cam")
+    assert rows["integrated_gradients"]["library"].startswith("captum")
