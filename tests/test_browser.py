@@ -44,3 +44,15 @@ def test_type_a_sentence_and_see_coloured_tokens(url, artifacts):
         page.screenshot(path=str(artifacts / "browser_text.png"), full_page=True)
         assert page.locator(".token-row b").count() == 0
         assert page.locator(".token-row span").count() >= 8
+
+
+def test_a_broken_upload_gets_a_message_and_the_page_keeps_working(url, sample_files, artifacts):
+    with chromium_page() as page:
+        page.goto(url)
+        page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
+        page.locator('input[type="file"]').set_input_files(str(sample_files["not_image"]))
+        page.get_by_text("Could not read this file").wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_bad_upload.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.locator('input[type="file"]').set_input_files(str(sample_files["chelsea"]))
+        page.get_by_text("Grad-CAM for “Egyptian cat”").wait_for(timeout=TIMEOUT_MS)
