@@ -38,3 +38,17 @@ def test_gradcam_maps_differ_between_classes_under_concurrency(zoo, chelsea):
     with ThreadPoolExecutor(max_workers=4) as pool:
         cat, other = pool.map(lambda t: explain(model, "gradcam", chelsea, target=t), [285, 728])
     assert np.corrcoef(cat.scores.ravel(), other.scores.ravel())[0, 1] < 0.99
+
+
+def test_attention_from_threads_matches_sequential_runs(zoo):
+    model = zoo("minilm_sentiment")
+    sentences = ["I love it", "this is awful and slow", "the bus leaves at noon",
+                 "best day ever, thank you all", "meh"] * 2
+    sequential = [explain(model, "attention", s) for s in sentences]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        concurrent = list(pool.map(lambda s: explain(model, "attention", s), sentences))
+    for one, other in zip(sequential, concurrent):
+        assert one.tokens == other.tokens
+        np.testing.assert_allclose(one.scores, other.scores, atol=1e-6)
+        np.testing.assert_allclose(one.extras["attentions"], other.extras["attentions"], atol=1e-6)
+    assert_untouched(model.module)

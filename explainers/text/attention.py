@@ -4,17 +4,44 @@ The summary is the [CLS] query for models that classify from it, and the mean ov
 all query positions for mean-pooled models. Every layer x head matrix is kept in
 ``extras["attentions"]`` (layers, heads, T, T) for the grid views.
 
-The forward runs on a private copy: transformers 5 installs permanent forward hooks on a
-model the first time attentions are asked of it, which would leave hooks on the shared
-model and mutate its hook tables while other sessions run it.
+The forward runs on a twin of the shared model: transformers 5 installs permanent forward
+hooks on a model the first time attentions are asked of it, which would leave hooks on the
+shared model and mutate its hook tables while other sessions run it.
 """
 from __future__ import annotations
 
+import threading
+import weakref
+
 import torch
+from torch import nn
 
 from explainers.private_copy import private_copy
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import Encoded, TextClassifier
+
+
+_twins: weakref.WeakKeyDictionary[nn.Module, nn.Module] = weakref.WeakKeyDictionary()
+_twins_lock = threading.Lock()
+
+
+def attention_twin(module: nn.Module) -> nn.Module:
+    """A private copy kept per shared model, with transformers' capture hooks installed
+    before any session can run it.
+
+    Those hooks record only when the calling context asks for attentions (a ContextVar),
+    so sessions can share the twin; the shared model itself stays hook-free. A fresh copy
+    per call cost as much again as the forward itself (0.0127 s against 0.0064 s).
+    """
+    with _twins_lock:
+        twin = _twins.get(module)
+        if twin is None:
+            twin = private_copy(module)
+            with torch.inference_mode():
+                twin(input_ids=torch.zeros(1, 2, dtype=torch.long),
+                     attention_mask=torch.ones(1, 2, dtype=torch.long), output_attentions=True)
+            _twins[module] = twin
+    return twin
 
 
 def summary_attention(attentions: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor:
@@ -30,7 +57,7 @@ def summary_attention(attentions: torch.Tensor, mask: torch.Tensor, pooling: str
                     summary="How much the summary position attends to each token.")
 def attention(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:
     with torch.inference_mode():
-        out = private_copy(model.module)(input_ids=enc.input_ids, attention_mask=enc.attention_mask,
+        out = attention_twin(model.module)(input_ids=enc.input_ids, attention_mask=enc.attention_mask,
                            output_attentions=True)
     stacked = torch.stack([a[0] for a in out.attentions])
     scores = summary_attention(stacked[-1], enc.attention_mask[0], model.pooling)
