@@ -57,8 +57,9 @@ def summary_attention(attentions: torch.Tensor, mask: torch.Tensor, pooling: str
                     summary="How much the summary position attends to each token.")
 def attention(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:
     with torch.inference_mode():
-        out = attention_twin(model.module)(input_ids=enc.input_ids, attention_mask=enc.attention_mask,
-                           output_attentions=True)
+        out = attention_twin(model.module)(input_ids=enc.input_ids,
+                                           attention_mask=enc.attention_mask,
+                                           output_attentions=True)
     stacked = torch.stack([a[0] for a in out.attentions])
     scores = summary_attention(stacked[-1], enc.attention_mask[0], model.pooling)
     return MethodOutput(scores=scores, model_evals=1,
