@@ -105,9 +105,9 @@ def save_overlay(path: str, model, data, result) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
-    from explainers.benchmark import run_benchmarks, table
+    from explainers.bench import run_benchmarks, table
 
-    report = run_benchmarks(repeats=args.repeats, quick=args.quick)
+    report = run_benchmarks(repeats=args.repeats, quick=args.quick, only=args.only)
     emit(report, args.json, table(report))
 
 
@@ -137,6 +137,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="fewer steps, for smoke tests")
+    p.add_argument("--only", nargs="+", metavar="SUITE",
+                   help="run only these suites (default: all; see explainers/bench)")
     p.set_defaults(fn=cmd_bench)
     return root
 

@@ -50,6 +50,7 @@ class ExplainerEntry:
     fits: Callable[[Classifier], bool] = any_model
     defaults: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
+    choices: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def is_compatible(self, model: Classifier) -> bool:
         return model.modality == self.modality and self.fits(model)
@@ -60,13 +61,18 @@ _ENTRIES: dict[str, ExplainerEntry] = {}
 
 def register_explainer(name: str, *, title: str, modality: Modality, signed: bool,
                        fits: Callable[[Classifier], bool] = any_model, summary: str = "",
-                       **defaults: Any):
-    """Register a method function; keyword defaults are its tunable parameters."""
+                       choices: dict[str, tuple[Any, ...]] | None = None, **defaults: Any):
+    """Register a method function; keyword defaults are its tunable parameters.
+
+    ``choices`` lists the allowed values of a parameter that takes one of a few
+    (for example a baseline name), so pages can offer a picker instead of free input.
+    """
 
     def wrap(fn: MethodFn) -> MethodFn:
         if name in _ENTRIES:
             raise ValueError(f"method {name!r} registered twice")
-        _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary)
+        _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary,
+                                        dict(choices or {}))
         return fn
 
     return wrap

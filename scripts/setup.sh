@@ -8,10 +8,10 @@ pip_install() {  # quiet, minus the machine's notes about missing local index fo
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
     | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 }
-pip_install -r requirements.txt
+pip_install -c constraints.txt -r requirements.txt
 pip_install --no-deps -r requirements-nodeps.txt
 if [[ "${1:-}" == "--test" ]]; then
-  pip_install -r requirements-test.txt
+  pip_install -c constraints.txt -r requirements-test.txt
   if [[ ! -x /usr/bin/chromium ]]; then
     sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq

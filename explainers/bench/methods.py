@@ -1,5 +1,4 @@
-"""``cli.py bench``: seconds per method against the floor and against the library a user
-would otherwise call, on the same input in the same run. Later issues add rows here.
+"""Benchmark suites of the local explanation methods on mobilenet_v2 and minilm_sentiment.
 
 Floors: one forward, one forward+backward (input gradient), and the per-image cost of
 batched forward(+backward) passes. A method's floor is what its model evaluations must
@@ -7,12 +6,9 @@ cost at least; its ratio is seconds / floor.
 """
 from __future__ import annotations
 
-import statistics
-import time
-from typing import Callable
-
 import torch
 
+from explainers.bench.core import register_suite, row, seconds
 from explainers.gradients import target_gradient
 from explainers.private_copy import private_copy
 from explainers.registry import explainer_entry
@@ -23,17 +19,6 @@ from model_zoo import ImageClassifier, TextClassifier, load_model
 
 SENTENCE_32 = ("honestly the new phone is fast and the camera is great but the battery dies "
                "before lunch and support never answered my emails so I am returning it today.")
-
-
-def seconds(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 # The batch our image IG uses (16: the fastest per image on 2 cores among 1..50); the
@@ -55,16 +40,6 @@ def image_floors(model: ImageClassifier, x: torch.Tensor, repeats: int) -> dict[
         "batched_forward_backward_per_image":
             seconds(lambda: target_gradient(model.module, batch, 0), repeats) / IMAGE_BATCH,
     }
-
-
-def row(method: str, model: str, ours: float, evals: int, floor: float,
-        library: str | None = None, library_seconds: float | None = None) -> dict:
-    entry = {"method": method, "model": model, "seconds": round(ours, 4), "model_evals": evals,
-             "floor_seconds": round(floor, 4), "ratio_to_floor": round(ours / floor, 3)}
-    if library is not None:
-        entry |= {"library": library, "library_seconds": round(library_seconds, 4),
-                  "speedup_vs_library": round(library_seconds / ours, 3)}
-    return entry
 
 
 def image_rows(model: ImageClassifier, repeats: int, steps: int) -> tuple[dict, list[dict]]:
@@ -147,23 +122,15 @@ def text_rows(model: TextClassifier, repeats: int, steps: int) -> tuple[dict, li
     return floors, rows
 
 
-def run_benchmarks(repeats: int = 3, quick: bool = False) -> dict:
-    steps = 8 if quick else 50
-    repeats = 1 if quick else repeats
-    image_floor, image_results = image_rows(load_model("mobilenet_v2"), repeats, steps)
-    text_floor, text_results = text_rows(load_model("minilm_sentiment"), repeats, steps)
-    return {"torch_threads": torch.get_num_threads(), "repeats": repeats, "quick": quick,
-            "floors": {"mobilenet_v2_224": image_floor, "minilm_sentiment_32_tokens": text_floor},
-            "methods": image_results + text_results}
 
 
-def table(report: dict) -> list[str]:
-    lines = [f"{'method':<38} {'model':<17} {'s':>8} {'evals':>5} {'floor s':>8} "
-             f"{'ratio':>6}  library (s, our speedup)"]
-    for r in report["methods"]:
-        library = (f"{r['library']} ({r['library_seconds']:.4f}, {r['speedup_vs_library']:.2f}x)"
-                   if "library" in r else "-")
-        lines.append(f"{r['method']:<38} {r['model']:<17} {r['seconds']:>8.4f} "
-                     f"{r['model_evals']:>5} {r['floor_seconds']:>8.4f} "
-                     f"{r['ratio_to_floor']:>6.2f}  {library}")
-    return lines
+@register_suite("image_methods")
+def image_methods(repeats: int, quick: bool) -> dict:
+    floors, rows = image_rows(load_model("mobilenet_v2"), repeats, 8 if quick else 50)
+    return {"floors": {"mobilenet_v2_224": floors}, "methods": rows}
+
+
+@register_suite("text_methods")
+def text_methods(repeats: int, quick: bool) -> dict:
+    floors, rows = text_rows(load_model("minilm_sentiment"), repeats, 8 if quick else 50)
+    return {"floors": {"minilm_sentiment_32_tokens": floors}, "methods": rows}

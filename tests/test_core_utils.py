@@ -1,0 +1,58 @@
+"""Shared helpers: progress reporting, batched evaluations, rank correlation, bench suites."""
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from explainers.batching import batched_outputs, generated_outputs
+from explainers.progress import report, reporting
+from explainers.rank import spearman, spearman_matrix
+
+
+def test_progress_reaches_only_the_listener_of_this_context():
+    seen, other = [], []
+
+    def elsewhere():
+        with reporting(lambda f, _t: other.append(f)):
+            pass  # a listener in another thread never hears this thread's reports
+
+    with reporting(lambda f, _t: seen.append(f)):
+        worker = threading.Thread(target=elsewhere)
+        worker.start()
+        report(0.5)
+        report(2.0)  # clipped
+        worker.join()
+    report(0.7)  # nobody listens any more
+    assert seen == [0.5, 1.0] and other == []
+
+
+def test_batched_outputs_match_one_pass_and_report_every_chunk():
+    net = torch.nn.Linear(4, 3)
+    x = torch.randn(37, 4)
+    fractions = []
+    with reporting(lambda f, _t: fractions.append(f)):
+        out = batched_outputs(net, x, batch=16)
+    assert torch.allclose(out, net(x).detach(), atol=1e-6)
+    assert fractions == [16 / 37, 32 / 37, 1.0]
+    made = generated_outputs(net, lambda a, b: x[a:b], total=37, batch=10)
+    assert torch.allclose(made, out)
+
+
+def test_spearman_known_values():
+    a = np.arange(10.0)
+    assert spearman(a, a ** 3) == pytest.approx(1.0)
+    assert spearman(a, -a) == pytest.approx(-1.0)
+    assert spearman(a, np.zeros(10)) == 0.0
+    m = spearman_matrix([a, -a, a ** 2])
+    assert np.allclose(np.diag(m), 1) and m[0, 1] == pytest.approx(-1) and np.allclose(m, m.T)
+    with pytest.raises(ValueError):
+        spearman(a, np.arange(5.0))
+
+
+def test_unknown_bench_suite_is_refused():
+    from explainers.bench import run_benchmarks, suite_names
+
+    assert {"image_methods", "text_methods"} <= set(suite_names())
+    with pytest.raises(ValueError, match="unknown benchmark suite"):
+        run_benchmarks(only=["nope"])
