@@ -10,8 +10,8 @@ import numpy as np
 import streamlit as st
 
 from explainers import Explanation, explain
-from explainers.image_io import decode_image, to_tensor
-from explainers.samples import sample_image
+from explainers.image_io import to_tensor
+from explainers.sources import image_from_source
 from model_zoo import Classifier, load_model, probabilities
 
 SAMPLE_PREFIX = "sample:"
@@ -25,9 +25,7 @@ def cached_model(name: str) -> Classifier:
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_image(source: bytes | str) -> np.ndarray:
     """Decoded RGB of an upload's bytes, or of ``sample:NAME``; raises ImageDecodeError."""
-    if isinstance(source, str) and source.startswith(SAMPLE_PREFIX):
-        return np.array(sample_image(source.removeprefix(SAMPLE_PREFIX)))
-    return decode_image(source)
+    return image_from_source(source)
 
 
 def model_input(model_name: str, source: bytes | str) -> object:

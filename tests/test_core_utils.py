@@ -56,3 +56,17 @@ def test_unknown_bench_suite_is_refused():
     assert {"image_methods", "text_methods"} <= set(suite_names())
     with pytest.raises(ValueError, match="unknown benchmark suite"):
         run_benchmarks(only=["nope"])
+
+
+def test_image_sources_resolve_samples_and_registered_prefixes(zoo):
+    from explainers.image.cam import cam_layer_names
+    from explainers.samples import sample_image
+    from explainers.sources import image_from_source, register_image_source
+
+    assert np.array_equal(image_from_source("sample:coffee"), sample_image("coffee"))
+    register_image_source("test-grey", lambda rest: np.full((4, 5, 3), int(rest), np.uint8))
+    assert image_from_source("test-grey:7").max() == 7
+    with pytest.raises(ValueError, match="unknown image source"):
+        image_from_source("nowhere:1")
+    names = cam_layer_names(zoo("mobilenet_v2"))
+    assert names[-1].endswith("features.18") and len(names) == len(set(names)) > 5

@@ -32,3 +32,9 @@ def class_activation_map(model: ImageClassifier, x: torch.Tensor, target: int, l
     weights = weigh(activations.detach(), gradients)
     cam = torch.relu((weights[:, :, None, None] * activations.detach()).sum(1))
     return MethodOutput(scores=cam[0], model_evals=1)
+
+
+def cam_layer_names(model: ImageClassifier) -> list[str]:
+    """Dotted names of the model's CAM layers in forward order (the ``layer`` index's choices)."""
+    names = {id(m): n for n, m in model.module.named_modules()}
+    return [names.get(id(m), f"layer {i}") for i, m in enumerate(model.target_layers(model.module))]

@@ -1,0 +1,32 @@
+"""Where an image comes from: an upload's bytes, or a named source such as ``sample:chelsea``.
+
+Pages and caches pass sources around as bytes or short strings (cheap to hash); this module
+turns one into an RGB array. A new kind of named source (a generated data set, say)
+registers its prefix with ``register_image_source``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from explainers.image_io import decode_image
+from explainers.samples import sample_image
+
+ImageSource = bytes | str
+_RESOLVERS: dict[str, Callable[[str], np.ndarray]] = {"sample": sample_image}
+
+
+def register_image_source(prefix: str, resolve: Callable[[str], np.ndarray]) -> None:
+    """Make ``"PREFIX:rest"`` resolve to ``resolve("rest")``, an (H, W, 3) uint8 array."""
+    _RESOLVERS[prefix] = resolve
+
+
+def image_from_source(source: ImageSource) -> np.ndarray:
+    """(H, W, 3) uint8 RGB for upload bytes or a ``prefix:name`` string."""
+    if isinstance(source, (bytes, bytearray)):
+        return decode_image(bytes(source))
+    prefix, sep, rest = source.partition(":")
+    if not sep or prefix not in _RESOLVERS:
+        raise ValueError(f"unknown image source {source!r}")
+    return np.array(_RESOLVERS[prefix](rest))
