@@ -43,3 +43,14 @@ def cached_explanation(model_name: str, method: str, source: bytes | str, target
                        params: tuple[tuple[str, object], ...] = ()) -> Explanation:
     return explain(cached_model(model_name), method, model_input(model_name, source),
                    target=target, **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_text_deletion(model_name: str, method: str, text: str, target: int, k: int,
+                         params: tuple[tuple[str, object], ...] = ()) -> "Deletion":
+    """Deletion score (probability drop with the top-k tokens removed) of a text method."""
+    from explainers.text.deletion import explanation_deletion
+
+    result = cached_explanation(model_name, method, text, target, params)
+    return explanation_deletion(cached_model(model_name), text, result.scores, result.signed,
+                                target, k)

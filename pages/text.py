@@ -1,47 +1,117 @@
-"""Text page: a sentence, a model, a method; coloured tokens beside the predictions."""
+"""Text page: a sentence, a classifier, several methods as coloured rows over its tokens,
+and the model's attention laid out layer by head."""
 import streamlit as st
 
-from components.facts import choice_label, cost_caption
+from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
+from components.facts import choice_label
 from components.predictions import top_k, top_k_figure
-from components.tokens import token_html
-from dashboard_cache import cached_explanation, cached_model, cached_probabilities
+from components.tokens import TokenRow, safe_text, token_table_html
+from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
+                             cached_text_deletion)
 from explainers import compatible_methods
+from explainers.progress import reporting
 from explainers.samples import SAMPLE_SENTENCES
+from explainers.text.words import merge_words
 from model_zoo import model_entries
 
 MAX_CHARS = 5000
+HF_CHOICE = "Hugging Face model (id or local folder)…"
+DEFAULT_METHODS = ("integrated_gradients_text", "occlusion_text", "attention")
+FACTS = ("seconds", "evaluations", "deletion drop", "completeness gap")
 
 st.header("Why this sentence?")
 text = st.text_area("Sentence", SAMPLE_SENTENCES[0], max_chars=MAX_CHARS, key="text_input")
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("text")]
+    names = [e.name for e in model_entries("text")] + [HF_CHOICE]
     model_name = st.selectbox("Classifier", names, key="text_model")
-    model = cached_model(model_name)
+    if model_name == HF_CHOICE:
+        reference = st.text_input("Hugging Face id or local folder", key="text_hf",
+                                  placeholder="distilbert-base-uncased-finetuned-sst-2-english")
+        if not reference.strip():
+            st.info("Type a Hugging Face model id or the path of a saved model folder.")
+            st.stop()
+        model_name = "hf:" + reference.strip()
+    try:
+        model = cached_model(model_name)
+    except Exception as err:  # noqa: BLE001  (any loading failure is the user's to read)
+        st.error("Could not load this model (no internet here: use a local folder). Details:")
+        st.text(str(err)[:500])
+        st.stop()
 with right:
-    methods = {e.title: e.name for e in compatible_methods(model)}
-    method_title = st.selectbox("Method", list(methods), key="text_method")
+    methods = {e.name: e.title for e in compatible_methods(model)}
+    picked = st.multiselect("Methods", list(methods), format_func=methods.get,
+                            default=[m for m in DEFAULT_METHODS if m in methods],
+                            key="text_methods")
+    merge = st.checkbox("Merge sub-word pieces into words", value=True, key="text_merge")
+    k = st.slider("Deletion score: remove the top k tokens", 1, 10, 3, key="text_k")
 
 if not text.strip():
     st.info("Type a sentence to see which words drive the prediction.")
     st.stop()
 encoded = model.encode(text)
+if all(encoded.special):
+    st.info("The model reads no tokens in this text (only spaces or invisible characters).")
+    st.stop()
 if encoded.truncated:
     st.warning(f"The text is longer than the model reads ({model.max_length} tokens); "
                "only the beginning is explained.")
 
 probs = cached_probabilities(model_name, text)
-choices = top_k(probs, model.labels, 5)
+choices = top_k(probs, model.labels, len(model.labels))
 target = st.selectbox("Explain the class", choices, key="text_target",
                       format_func=choice_label)[0]
-with st.spinner(f"Computing {method_title}…"):
-    result = cached_explanation(model_name, methods[method_title], text, target)
+if not picked:
+    st.info("Pick one or more methods.")
+    st.stop()
 
-tokens_col, chart_col = st.columns([3, 2])
+rows, columns = [], ()
+bar = st.progress(0.0)
+for name in picked:
+    with reporting(lambda f, _t, title=methods[name]: bar.progress(f, text=title)):
+        result = cached_explanation(model_name, name, text, target)
+        deletion = cached_text_deletion(model_name, name, text, target, k)
+    tokens, special, scores = result.tokens, encoded.special, result.scores
+    if merge:
+        tokens, special, scores = merge_words(tokens, special, scores)
+    keep = [i for i, s in enumerate(special) if not s]
+    columns = tuple(tokens[i] for i in keep)
+    gap = "" if result.delta is None else f"{result.delta:+.3f}"
+    rows.append(TokenRow(methods[name], scores[keep], result.signed,
+                         (f"{result.seconds:.2f}", str(result.model_evals),
+                          f"{deletion.drop:+.3f}", gap)))
+bar.empty()
+
+tokens_col, chart_col = st.columns([3, 1])
 with tokens_col:
-    st.subheader(f"{method_title} for “{model.labels[target]}”")
-    st.html(token_html(result.tokens, result.scores, result.signed, encoded.special))
-    st.caption(cost_caption(result))
+    st.html(f"<h4>Token scores for “{safe_text(model.labels[target])}”</h4>"
+            + token_table_html(columns, rows, FACTS))
+    st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orange rows "
+               f"are magnitudes. Deletion drop: the class probability lost when each row's "
+               f"top {k} tokens are removed (attention mask 0). Hover a cell for its score.")
 with chart_col:
     st.subheader("Predictions")
     st.plotly_chart(top_k_figure(probs, model.labels, k=len(model.labels)), width="stretch")
+
+if "attention" in methods and st.checkbox("Show the attention layout", value=True,
+                                          key="text_show_attention"):
+    st.subheader("Attention")
+    attn = cached_explanation(model_name, "attention", text, target).extras["attentions"]
+    rolled = cached_explanation(model_name, "attention_rollout", text, target).extras["rollout"]
+    layer_col, head_col = st.columns(2)
+    layer = layer_col.selectbox("Layer", range(1, attn.shape[0] + 1), index=attn.shape[0] - 1,
+                                key="text_layer")
+    head = head_col.selectbox("Head", ["mean of heads", *range(1, attn.shape[1] + 1)],
+                              key="text_head")
+    averaged = head == "mean of heads"
+    matrix = attn[layer - 1].mean(0) if averaged else attn[layer - 1, head - 1]
+    title = f"layer {layer}, " + ("mean of heads" if averaged else f"head {head}")
+    one, two = st.columns(2)
+    one.plotly_chart(attention_map(matrix, encoded.tokens, title), width="stretch",
+                     key="text_attention_map")
+    two.plotly_chart(attention_map(rolled, encoded.tokens, "attention rollout, all layers"),
+                     width="stretch", key="text_rollout_map")
+    if attn.shape[-1] > GRID_MAX_TOKENS:
+        st.caption(f"The grid shows the first {GRID_MAX_TOKENS} tokens; the maps above show all.")
+    st.plotly_chart(attention_grid(attn, encoded.tokens), width="stretch",
+                    key="text_attention_grid")

@@ -44,23 +44,31 @@ def attention_twin(module: nn.Module) -> nn.Module:
     return twin
 
 
-def summary_attention(attentions: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor:
-    """(heads, T, T) of one layer -> (T,) attention from the summary query to each token."""
-    per_query = attentions.mean(dim=0)
+def summary_row(per_query: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor:
+    """(T, T) query x key weights -> (T,) for the summary query: [CLS] or the masked mean."""
     if pooling == "cls":
         return per_query[0]
     weights = mask.float() / mask.float().sum()
     return (weights[:, None] * per_query).sum(dim=0)
 
 
-@register_explainer("attention", title="Attention (last layer)", modality="text", signed=False,
-                    summary="How much the summary position attends to each token.")
-def attention(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:
+def summary_attention(attentions: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor:
+    """(heads, T, T) of one layer -> (T,) attention from the summary query to each token."""
+    return summary_row(attentions.mean(dim=0), mask, pooling)
+
+
+def all_attentions(model: TextClassifier, enc: Encoded) -> torch.Tensor:
+    """(layers, heads, T, T) attention weights of one forward pass on the twin."""
     with torch.inference_mode():
         out = attention_twin(model.module)(input_ids=enc.input_ids,
                                            attention_mask=enc.attention_mask,
                                            output_attentions=True)
-    stacked = torch.stack([a[0] for a in out.attentions])
+    return torch.stack([a[0] for a in out.attentions]).float()
+
+
+@register_explainer("attention", title="Attention (last layer)", modality="text", signed=False,
+                    summary="How much the summary position attends to each token.")
+def attention(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:
+    stacked = all_attentions(model, enc)
     scores = summary_attention(stacked[-1], enc.attention_mask[0], model.pooling)
-    return MethodOutput(scores=scores, model_evals=1,
-                        extras={"attentions": stacked.float().numpy()})
+    return MethodOutput(scores=scores, model_evals=1, extras={"attentions": stacked.numpy()})
