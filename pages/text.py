@@ -9,7 +9,6 @@ from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
                              cached_text_deletion)
 from explainers import compatible_methods
-from explainers.progress import reporting
 from explainers.samples import SAMPLE_SENTENCES
 from explainers.text.words import merge_words
 from model_zoo import model_entries
@@ -66,9 +65,8 @@ if not picked:
     st.stop()
 
 rows, columns = [], ()
-bar = st.progress(0.0)
 for name in picked:
-    with reporting(lambda f, _t, title=methods[name]: bar.progress(f, text=title)):
+    with st.spinner(f"Computing {methods[name]}…"):
         result = cached_explanation(model_name, name, text, target)
         deletion = cached_text_deletion(model_name, name, text, target, k)
     tokens, special, scores = result.tokens, encoded.special, result.scores
@@ -80,7 +78,6 @@ for name in picked:
     rows.append(TokenRow(methods[name], scores[keep], result.signed,
                          (f"{result.seconds:.2f}", str(result.model_evals),
                           f"{deletion.drop:+.3f}", gap)))
-bar.empty()
 
 tokens_col, chart_col = st.columns([3, 1])
 with tokens_col:

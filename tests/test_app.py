@@ -37,31 +37,6 @@ def test_image_page_offers_only_compatible_methods_and_switches():
         app.selectbox(key="image_target").value)
 
 
-def test_text_page_colours_tokens():
-    app = run_page("text.py")
-    assert not app.exception, app.exception
-    html = app.get("html")[0].proto.body
-    assert html.count("<span") >= 8 and "love" in html
-    assert set(app.selectbox(key="text_method").options) == {
-        "Attention (last layer)", "Integrated Gradients (embeddings)"}
-
-
-def test_text_page_shows_user_text_as_text_not_markup():
-    app = run_page("text.py")
-    app.text_area(key="text_input").set_value('<script>alert(1)</script> <img src=x onerror=alert(2)>').run()
-    assert not app.exception
-    body = app.get("html")[0].proto.body
-    assert "<script" not in body and "<img" not in body
-    assert "&lt;" in body
-
-
-def test_text_page_empty_text_gives_a_message():
-    app = run_page("text.py")
-    app.text_area(key="text_input").set_value("   ").run()
-    assert not app.exception
-    assert any("Type a sentence" in info.value for info in app.info)
-
-
 def test_app_navigation_runs_the_default_page():
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not app.exception, app.exception

@@ -1,0 +1,118 @@
+"""The text page through Streamlit's AppTest: rows per method, attention views, input
+limits, Hugging Face loading, and user text that never becomes markup."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.test_text_methods import INJECTIONS, TagCollector
+from tests.tiny_models import save_tiny_bert
+
+TIMEOUT = 300
+FAST_METHODS = ["attention", "grad_x_input_text", "occlusion_text"]
+
+
+def text_page(text: str | None = None, methods: list[str] | None = None) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / "text.py"), default_timeout=TIMEOUT)
+    app.run()
+    app.multiselect(key="text_methods").set_value(methods or FAST_METHODS)
+    if text is not None:
+        app.text_area(key="text_input").set_value(text)
+    return app.run()
+
+
+def table(app: AppTest) -> str:
+    return next(h.proto.body for h in app.get("html") if "token-table" in h.proto.body)
+
+
+def shown_text(app: AppTest) -> str:
+    """Everything rendered as Markdown (where a link or image would come alive)."""
+    kinds = [app.markdown, app.caption, app.info, app.warning, app.error, app.subheader,
+             app.header, app.title]
+    return " ".join(str(e.value) for kind in kinds for e in kind)
+
+
+def test_default_page_shows_three_rows_and_the_attention_layout():
+    app = AppTest.from_file(str(ROOT / "pages" / "text.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception, app.exception
+    body = table(app)
+    assert body.count('class="method-row"') == 3 and "wonderful" in body
+    assert "Integrated Gradients" in body and "Occlusion" in body
+    charts = app.get("plotly_chart")
+    assert len(charts) == 4  # predictions, one head, rollout, the layer x head grid
+    grid = next(c for c in charts if '"layer 6"' in c.proto.spec or "layer 6 · head 12" in c.proto.spec)
+    assert "head 12" in grid.proto.spec
+
+
+def test_rows_follow_the_picked_methods_and_target():
+    app = text_page(methods=["saliency_text", "grad_x_input_text"])
+    assert table(app).count('class="method-row"') == 2
+    negative = next(c for c in app.selectbox(key="text_target").options if "negative" in c)
+    app.selectbox(key="text_target").set_value(negative).run()
+    assert "“negative”" in table(app)
+
+
+def test_merging_word_pieces_changes_the_columns():
+    app = text_page("unbelievably tremendous", ["occlusion_text"])
+    merged = table(app)
+    app.checkbox(key="text_merge").uncheck().run()
+    split = table(app)
+    assert ">unbelievably<" in merged and ">unbelievably<" not in split
+    assert split.count('class="token-cell"') > merged.count('class="token-cell"')
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_injection_battery_shows_text_never_markup(payload):
+    app = text_page(f"nice {payload} day")
+    assert not app.exception, app.exception
+    parser = TagCollector()
+    for element in app.get("html"):
+        parser.feed(element.proto.body)
+    assert parser.tags <= {"style", "div", "table", "thead", "tbody", "tr", "th", "td", "h4"}
+    assert parser.attributes <= {"class", "style", "title", "colspan"}
+    assert "127.0.0.1:9" not in shown_text(app) and "javascript:" not in shown_text(app)
+    for chart in app.get("plotly_chart"):
+        assert "<script" not in chart.proto.spec and "<img" not in chart.proto.spec
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_text_gives_a_message(text):
+    app = text_page(text)
+    assert not app.exception
+    assert any("Type a sentence" in info.value for info in app.info)
+
+
+def test_text_with_no_readable_tokens_gives_a_message():
+    app = text_page("\u200b\u200b")
+    assert not app.exception
+    assert any("no tokens" in info.value for info in app.info)
+
+
+def test_long_text_is_truncated_and_the_page_says_so():
+    app = text_page("good " * 400)
+    assert not app.exception
+    assert any("longer than the model reads" in w.value for w in app.warning)
+    assert table(app).count('class="token-cell"') == 3 * 254
+
+
+@pytest.mark.parametrize("text", ["I love it 😍🎉", "أنا أحب هذا الفيلم", "zero\u200bwidth joy",
+                                  "tab\tbell\x07 null\x00 end", "\u202egood\u202c movie"])
+def test_unusual_characters_work(text):
+    app = text_page(text)
+    assert not app.exception, app.exception
+    assert table(app).count('class="method-row"') == 3
+
+
+def test_a_local_hugging_face_folder_loads_and_a_hub_id_offline_gets_a_message(tmp_path):
+    folder = save_tiny_bert(tmp_path / "tiny-bert")
+    app = text_page("the good movie")
+    app.selectbox(key="text_model").set_value(app.selectbox(key="text_model").options[-1]).run()
+    assert any("Hugging Face" in info.value for info in app.info)
+    app.text_input(key="text_hf").set_value(str(folder)).run()
+    assert not app.exception, app.exception
+    assert "“POS”" in table(app) or "“NEG”" in table(app)
+    app.text_input(key="text_hf").set_value("no-such-user/no-such-model-![x](http://127.0.0.1:9/a.png)").run()
+    assert not app.exception
+    assert any("Could not load" in e.value for e in app.error)
+    assert "127.0.0.1:9" not in shown_text(app)
