@@ -92,7 +92,21 @@ def cmd_explain(args: argparse.Namespace) -> None:
     if result.tokens is not None:
         payload["tokens"] = list(result.tokens)
         payload["scores"] = [round(float(s), 6) for s in result.scores]
+    if args.metrics:
+        payload["metrics"] = text_metrics(model, data, result, args.top_k)
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
+
+
+def text_metrics(model, text: str, result, k: int) -> dict:
+    """The deletion score: the target probability drop with the top-k tokens removed."""
+    from explainers.text.deletion import explanation_deletion
+
+    if model.modality != "text":
+        raise CliError("--metrics is for text models here")
+    deletion = explanation_deletion(model, text, result.scores, result.signed, result.target, k)
+    return {"deletion": dict(k=k, before=round(deletion.before, 6), after=round(deletion.after, 6),
+                             drop=round(deletion.drop, 6),
+                             removed=[result.tokens[i] for i in deletion.removed])}
 
 
 def save_overlay(path: str, model, data, result) -> None:
@@ -133,6 +147,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--target", type=int, default=None, help="class index (default: top)")
             p.add_argument("--out", help="overlay PNG to write")
             p.add_argument("--save-scores", help=".npy file for the raw scores")
+            p.add_argument("--metrics", action="store_true",
+                           help="text: add the deletion score (probability drop, top-k removed)")
+            p.add_argument("--top-k", type=int, default=3, help="tokens removed by --metrics")
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)

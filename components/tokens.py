@@ -18,7 +18,8 @@ TOKEN_CMAP = "Oranges"  # light at zero, so unimportant words stay readable
 CELL = "padding:3px 5px;border-radius:3px;white-space:pre;unicode-bidi:isolate"
 TABLE_STYLE = ("<style>.token-table{border-collapse:separate;border-spacing:2px;font-size:.9rem}"
                f".token-table td,.token-table th{{{CELL};text-align:center;font-weight:400}}"
-               ".token-table th.method{text-align:left;font-weight:600}</style>")
+               ".token-table th.method{text-align:left;font-weight:600;position:sticky;left:0;"
+               "background:var(--background-color,#fff);z-index:1}</style>")
 
 
 def safe_text(text: str) -> str:
@@ -72,14 +73,18 @@ def score_cells(columns: tuple[str, ...], row: TokenRow) -> str:
 
 def token_table_html(columns: tuple[str, ...], rows: list[TokenRow],
                      fact_names: tuple[str, ...] = ()) -> str:
-    """Methods as rows over the same token columns; each row scaled and coloured alone."""
-    head = f'<th colspan="{len(columns)}"></th>'
+    """Methods as rows over the same token columns; each row scaled and coloured alone.
+
+    The facts (seconds, deletion score, ...) come right after the method's name, so they
+    stay in view when a long sentence scrolls sideways.
+    """
     facts = "".join(f"<th>{safe_text(f)}</th>" for f in fact_names)
     body = "".join(
         f'<tr class="method-row"><th class="method">{safe_text(r.title)}</th>'
-        + score_cells(columns, r)
-        + "".join(f"<td>{safe_text(f)}</td>" for f in r.facts) + "</tr>"
+        + "".join(f"<td>{safe_text(f)}</td>" for f in r.facts)
+        + score_cells(columns, r) + "</tr>"
         for r in rows)
     return (f'{TABLE_STYLE}<div style="overflow-x:auto"><table class="token-table">'
-            f"<thead><tr><th></th>{head}{facts}</tr></thead>"
+            f'<thead><tr><th class="method"></th>{facts}<th colspan="{len(columns)}"></th></tr>'
+            "</thead>"
             f"<tbody>{body}</tbody></table></div>")

@@ -58,8 +58,13 @@ if encoded.truncated:
 
 probs = cached_probabilities(model_name, text)
 choices = top_k(probs, model.labels, len(model.labels))
-target = st.selectbox("Explain the class", choices, key="text_target",
-                      format_func=choice_label)[0]
+target_col, chart_col = st.columns([1, 1])
+with target_col:
+    target = st.selectbox("Explain the class", choices, key="text_target",
+                          format_func=choice_label)[0]
+with chart_col:
+    st.plotly_chart(top_k_figure(probs, model.labels, k=min(len(model.labels), 5)),
+                    width="stretch", key="text_predictions")
 if not picked:
     st.info("Pick one or more methods.")
     st.stop()
@@ -79,16 +84,11 @@ for name in picked:
                          (f"{result.seconds:.2f}", str(result.model_evals),
                           f"{deletion.drop:+.3f}", gap)))
 
-tokens_col, chart_col = st.columns([3, 1])
-with tokens_col:
-    st.html(f"<h4>Token scores for “{safe_text(model.labels[target])}”</h4>"
-            + token_table_html(columns, rows, FACTS))
-    st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orange rows "
-               f"are magnitudes. Deletion drop: the class probability lost when each row's "
-               f"top {k} tokens are removed (attention mask 0). Hover a cell for its score.")
-with chart_col:
-    st.subheader("Predictions")
-    st.plotly_chart(top_k_figure(probs, model.labels, k=len(model.labels)), width="stretch")
+st.html(f"<h4>Token scores for “{safe_text(model.labels[target])}”</h4>"
+        + token_table_html(columns, rows, FACTS))
+st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orange rows are "
+           f"magnitudes. Deletion drop: the class probability lost when each row's top {k} "
+           "tokens are removed (attention mask 0). Hover a cell for its score.")
 
 if "attention" in methods and st.checkbox("Show the attention layout", value=True,
                                           key="text_show_attention"):

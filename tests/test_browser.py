@@ -32,20 +32,6 @@ def test_upload_an_image_and_see_the_overlay(url, sample_files, artifacts):
         assert page.locator(".js-plotly-plot").count() == 1
 
 
-def test_type_a_sentence_and_see_coloured_tokens(url, artifacts):
-    with chromium_page() as page:
-        page.goto(f"{url}/text")
-        box = page.locator("textarea").first
-        box.wait_for(timeout=TIMEOUT_MS)
-        box.fill("What a wonderful, happy surprise <b>party</b>")
-        box.press("Control+Enter")
-        page.locator(".token-row span", has_text="wonderful").wait_for(timeout=TIMEOUT_MS)
-        page.get_by_text("model evaluations").wait_for(timeout=TIMEOUT_MS)
-        page.screenshot(path=str(artifacts / "browser_text.png"), full_page=True)
-        assert page.locator(".token-row b").count() == 0
-        assert page.locator(".token-row span").count() >= 8
-
-
 def test_a_broken_upload_gets_a_message_and_the_page_keeps_working(url, sample_files, artifacts):
     with chromium_page() as page:
         page.goto(url)

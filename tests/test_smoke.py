@@ -16,7 +16,8 @@ from tests.tiny_models import save_tiny_bert
 
 SENTENCE = "The plot was very good, but the ending felt awful!"
 FAST = {"integrated_gradients": {"steps": 16, "batch": 16},
-        "integrated_gradients_text": {"steps": 16, "batch": 16}}
+        "integrated_gradients_text": {"steps": 16, "batch": 16},
+        "shap_text": {"max_evals": 64}, "lime_text": {"samples": 64}}
 MODELS = [e.name for e in model_entries()] + ["hf:tiny-bert"]
 METHODS = [e.name for e in explainer_entries()]
 

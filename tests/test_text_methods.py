@@ -204,3 +204,29 @@ def test_token_table_html_has_no_markup_from_the_input(payload):
     assert parser.tags <= {"style", "div", "table", "thead", "tbody", "tr", "th", "td"}
     assert parser.attributes <= {"class", "style", "title", "colspan"}
     assert "<script" not in html and "<img" not in html and "<svg" not in html
+
+
+TEXT_METHODS = ["attention", "attention_rollout", "integrated_gradients_text", "grad_x_input_text",
+                "saliency_text", "occlusion_text", "shap_text", "lime_text"]
+
+
+def test_every_text_method_is_registered_for_text():
+    from explainers import explainer_entries
+
+    assert set(TEXT_METHODS) <= {e.name for e in explainer_entries("text")}
+
+
+@pytest.mark.parametrize("method", TEXT_METHODS)
+def test_cli_explains_text_with_every_method_and_the_deletion_metric(method, capsys):
+    import json
+
+    import cli
+
+    status = cli.main(["explain", "--model", "minilm_sentiment", "--method", method, "--text",
+                       "the food was awful", "--metrics", "--top-k", "2", "--json"])
+    assert status == 0
+    payload = json.loads(capsys.readouterr().out)
+    deletion = payload["metrics"]["deletion"]
+    assert deletion["k"] == 2 and len(deletion["removed"]) == 2
+    assert deletion["drop"] == pytest.approx(deletion["before"] - deletion["after"], abs=1e-5)
+    assert set(deletion["removed"]) <= set(payload["tokens"][1:-1])
