@@ -109,7 +109,7 @@ def text_rows(model: TextClassifier, repeats: int, steps: int) -> tuple[dict, li
         row(f"integrated_gradients_text ({steps} steps)", model.name,
             seconds(lambda: explain(model, "integrated_gradients_text", SENTENCE_32, 2,
                                     steps=steps, batch=steps), repeats),
-            steps + 2, (steps + 2) * floors["batched_forward_backward_per_sample"],
+            steps + 2, steps * floors["batched_forward_backward_per_sample"],
             "captum LayerIntegratedGradients",
             seconds(lambda: lig.attribute(enc.input_ids, baselines=base,
                                           additional_forward_args=(enc.attention_mask,),
