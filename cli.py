@@ -17,8 +17,33 @@ class CliError(Exception):
     """A user mistake: printed as one line, exit status 2."""
 
 
+def read_file(path_text: str, what: str) -> bytes:
+    path = Path(path_text)
+    if not path.is_file():
+        raise CliError(f"no such {what} file: {path}")
+    return path.read_bytes()
+
+
+def load_classifier(args: argparse.Namespace):
+    """``--model NAME``, or ``--checkpoint FILE --arch NAME [--labels FILE]``."""
+    from model_zoo import load_model
+
+    if args.checkpoint is None:
+        if args.model is None:
+            raise CliError("pass --model NAME, or --checkpoint FILE with --arch NAME")
+        return load_model(args.model)
+    if args.model is not None or args.arch is None:
+        raise CliError("--checkpoint takes --arch NAME (and optionally --labels FILE), "
+                       "not --model")
+    from model_zoo.checkpoint import load_checkpoint
+
+    labels = read_file(args.labels, "labels") if args.labels else None
+    return load_checkpoint(args.arch, read_file(args.checkpoint, "checkpoint"), labels)
+
+
 def load_input(args: argparse.Namespace, model) -> Any:
-    from explainers.image_io import ImageDecodeError, decode_image, to_tensor
+    """The sentence, or the image decoded by the safe loader (its notes go to stderr)."""
+    from explainers.image_io import ImageDecodeError, load_image, to_tensor
 
     if model.modality == "text":
         if args.text is None:
@@ -32,9 +57,12 @@ def load_input(args: argparse.Namespace, model) -> Any:
     if not path.is_file():
         raise CliError(f"no such file: {path}")
     try:
-        return to_tensor(decode_image(path.read_bytes()))
+        loaded = load_image(path.read_bytes())
     except ImageDecodeError as err:
         raise CliError(f"{path}: {err}") from None
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return to_tensor(loaded.rgb)
 
 
 def emit(payload: Any, as_json: bool, lines: list[str]) -> None:
@@ -59,9 +87,9 @@ def cmd_methods(args: argparse.Namespace) -> None:
 
 def cmd_predict(args: argparse.Namespace) -> None:
     from components.predictions import top_k
-    from model_zoo import load_model, probabilities
+    from model_zoo import probabilities
 
-    model = load_model(args.model)
+    model = load_classifier(args)
     probs = probabilities(model, load_input(args, model))
     rows = [dict(index=i, label=name, probability=round(p, 6))
             for i, name, p in top_k(probs, model.labels, args.top)]
@@ -71,9 +99,9 @@ def cmd_predict(args: argparse.Namespace) -> None:
 
 def cmd_explain(args: argparse.Namespace) -> None:
     from explainers import explain
-    from model_zoo import load_model, probabilities
+    from model_zoo import probabilities
 
-    model = load_model(args.model)
+    model = load_classifier(args)
     data = load_input(args, model)
     result = explain(model, args.method, data, target=args.target)
     probs = probabilities(model, data)
@@ -134,7 +162,10 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(fn=fn)
     for name, fn in [("predict", cmd_predict), ("explain", cmd_explain)]:
         p = sub.add_parser(name, help=f"{name} one input")
-        p.add_argument("--model", required=True)
+        p.add_argument("--model", help="a zoo name, torchvision:NAME or hf:ID (see models)")
+        p.add_argument("--checkpoint", help="your weights: .safetensors or a .pt state dict")
+        p.add_argument("--arch", help="the checkpoint's architecture, e.g. mobilenet_v2, resnet18")
+        p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
         source = p.add_mutually_exclusive_group(required=True)
         source.add_argument("--input", help="image file")
         source.add_argument("--text", help="sentence")

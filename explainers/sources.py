@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from explainers.image_io import decode_image
+from explainers.image_io import LoadedImage, load_image
 from explainers.samples import sample_image
 
 ImageSource = bytes | str
@@ -22,11 +22,16 @@ def register_image_source(prefix: str, resolve: Callable[[str], np.ndarray]) -> 
     _RESOLVERS[prefix] = resolve
 
 
-def image_from_source(source: ImageSource) -> np.ndarray:
-    """(H, W, 3) uint8 RGB for upload bytes or a ``prefix:name`` string."""
+def load_source(source: ImageSource) -> LoadedImage:
+    """RGB plus the loader's notes for upload bytes or a ``prefix:name`` string."""
     if isinstance(source, (bytes, bytearray)):
-        return decode_image(bytes(source))
+        return load_image(bytes(source))
     prefix, sep, rest = source.partition(":")
     if not sep or prefix not in _RESOLVERS:
         raise ValueError(f"unknown image source {source!r}")
-    return np.array(_RESOLVERS[prefix](rest))
+    return LoadedImage(rgb=np.array(_RESOLVERS[prefix](rest)), format=prefix)
+
+
+def image_from_source(source: ImageSource) -> np.ndarray:
+    """(H, W, 3) uint8 RGB for upload bytes or a ``prefix:name`` string."""
+    return load_source(source).rgb
