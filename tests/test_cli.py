@@ -88,3 +88,7 @@ def test_bench_reports_floors_ratios_and_libraries():
         assert r["ratio_to_floor"] > 0 and r["model_evals"] >= 1, name
     assert rows["gradcam"]["library"].startswith("pytorch-grad-cam")
     assert rows["integrated_gradients"]["library"].startswith("captum")
+    load = report["load"]
+    assert load["address"] == "127.0.0.1" and load["concurrent"]["sessions"] == 2
+    assert load["single"]["p50_seconds"] > 0 and load["concurrent"]["page_errors"] == 0
+    assert report["memory"]["explanations"] >= 10 and report["memory"]["rss_after_warmup_mb"] > 0
