@@ -58,7 +58,7 @@ def test_listing_and_predict(sample_files):
     (["--model", "mobilenet_v2", "--method", "nope", "--input", "{chelsea}"], "unknown method"),
     (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "/no/such.png"], "no such file"),
     (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "{not_image}"], "not an image"),
-    (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "{truncated}"], "not an image"),
+    (["--model", "mobilenet_v2", "--method", "gradcam", "--input", "{truncated}"], "damaged"),
     (["--model", "mobilenet_v2", "--method", "attention", "--input", "{chelsea}"], "does not fit"),
     (["--model", "minilm_sentiment", "--method", "gradcam", "--text", "hi"], "does not fit"),
     (["--model", "minilm_sentiment", "--method", "attention", "--text", "   "], "empty"),

@@ -4,9 +4,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
-from explainers import explain
+from explainers import explain, explainer_entries, explainer_entry
 from tests.helpers import assert_untouched
+from tests.test_smoke import FAST
 
 JOBS = [("gradcam", 285), ("gradcam", 281), ("saliency", 285), ("gradcam", 967),
         ("integrated_gradients", 285), ("saliency", 281), ("gradcam", 282), ("saliency", 967)]
@@ -51,4 +53,32 @@ def test_attention_from_threads_matches_sequential_runs(zoo):
         assert one.tokens == other.tokens
         np.testing.assert_allclose(one.scores, other.scores, atol=1e-6)
         np.testing.assert_allclose(one.extras["attentions"], other.extras["attentions"], atol=1e-6)
+    assert_untouched(model.module)
+
+
+@pytest.mark.parametrize("method", [e.name for e in explainer_entries("image")])
+def test_every_image_method_from_8_threads_matches_sequential_runs(method, zoo, chelsea, coffee):
+    """Registry-driven: a new method is covered with no test edit (fast settings from the
+    smoke test). A method that is random by design only has to agree with itself when
+    its sequential runs do."""
+    model = zoo("mobilenet_v2")
+    if not explainer_entry(method).is_compatible(model):
+        pytest.skip(f"{method} does not fit {model.name}")
+    params = FAST.get(method, {})
+    jobs = [(chelsea, 285), (coffee, 967)] * 4
+
+    def run(job):
+        image, target = job
+        return explain(model, method, image, target=target, **params)
+
+    sequential = [run(job) for job in jobs[:2]]
+    repeatable = np.allclose(run(jobs[0]).scores, sequential[0].scores, atol=1e-6)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(run, jobs))
+    for i, result in enumerate(concurrent):
+        expected = sequential[i % 2]
+        assert result.target == expected.target and result.scores.shape == expected.scores.shape
+        if repeatable:
+            np.testing.assert_allclose(result.scores, expected.scores, rtol=1e-4,
+                                       atol=1e-5 * float(np.abs(expected.scores).max()))
     assert_untouched(model.module)
