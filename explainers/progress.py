@@ -30,3 +30,18 @@ def reporting(callback: ProgressFn) -> Iterator[None]:
         yield
     finally:
         _CALLBACK.reset(token)
+
+
+@contextmanager
+def progress_span(start: float, stop: float) -> Iterator[None]:
+    """Map the block's reports from 0..1 onto ``start..stop`` of the current listener's bar,
+    so a loop over slow calls (each reporting its own 0..1) shows one bar that only grows."""
+    outer = _CALLBACK.get()
+    if outer is None:
+        yield
+        return
+    token = _CALLBACK.set(lambda fraction, text: outer(start + (stop - start) * fraction, text))
+    try:
+        yield
+    finally:
+        _CALLBACK.reset(token)
