@@ -1,0 +1,138 @@
+"""Sanity check by cascading model-parameter randomisation (Adebayo et al. 2018, sec. 3.1).
+
+From the output end down, one more block of the model gets fresh random weights at each step,
+and the method explains the same input and target again. A method whose map barely changes
+while the model that produced the class is destroyed explains the image, not the model.
+Similarity is Spearman's rank correlation of the absolute maps, as Adebayo et al. report it
+(a signed method flipping sign is still the same evidence); ``insensitive`` means the last
+step's correlation stays above ``INSENSITIVE_RHO``.
+
+The shared model is never touched: each run works on a private copy whose randomised
+blocks own NEW parameter and buffer tensors (the other blocks share the frozen originals).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from explainers.private_copy import private_copy
+from explainers.progress import progress_span, report
+from explainers.rank import spearman
+from explainers.result import Explanation
+from explainers.run import explain
+from model_zoo import ImageClassifier
+from model_zoo.classifier import freeze
+
+INSENSITIVE_RHO = 0.5  # final |map| rank correlation above this: the map ignores the weights
+
+
+@dataclass(frozen=True)
+class SanityStep:
+    """The map after randomising every block down to and including ``layer``."""
+
+    layer: str
+    spearman: float
+    scores: np.ndarray
+
+
+@dataclass(frozen=True)
+class SanityReport:
+    method: str
+    target: int
+    original: Explanation
+    steps: tuple[SanityStep, ...]
+    final_spearman: float
+    insensitive: bool
+    threshold: float = INSENSITIVE_RHO
+
+
+def holds_parameters(module: nn.Module) -> bool:
+    return any(True for _ in module.parameters())
+
+
+def randomisation_blocks(model: ImageClassifier, module: nn.Module) -> list[str]:
+    """Dotted names of the blocks to randomise, output end first.
+
+    The model's CAM blocks (outermost ones) plus each largest parameterised subtree that holds
+    none of them (the classifier head, a stem, a head conv), ordered by their place in the
+    module tree, which for the bundled models is forward order, then reversed.
+    """
+    names = {id(m): n for n, m in module.named_modules()}
+    picked = [names[id(m)] for m in model.target_layers(module)
+              if id(m) in names and holds_parameters(m)]
+    blocks = [n for n in dict.fromkeys(picked)
+              if n and not any(n.startswith(f"{other}.") for other in picked if other != n)]
+
+    def covers_block(name: str) -> bool:
+        return any(b == name or b.startswith(f"{name}.") or not name for b in blocks)
+
+    outside = []
+    for name, sub in module.named_modules():
+        inside = any(name == b or name.startswith(f"{b}.") for b in blocks)
+        parent = name.rpartition(".")[0] if "." in name else ""
+        if (name and not inside and not covers_block(name) and holds_parameters(sub)
+                and covers_block(parent)):
+            outside.append(name)
+    order = {n: i for i, (n, _) in enumerate(module.named_modules())}
+    return sorted(blocks + outside, key=order.__getitem__, reverse=True)
+
+
+def randomise_(block: nn.Module, seed: int) -> None:
+    """Fresh weights for ``block``: new tensors, each layer's own ``reset_parameters`` init.
+
+    A parameter of a layer with no reset gets normal noise at the original's scale.
+    """
+    for layer in block.modules():
+        for name, value in list(layer._parameters.items()):
+            if value is not None:
+                layer._parameters[name] = nn.Parameter(value.detach().clone(), requires_grad=False)
+        for name, value in list(layer._buffers.items()):
+            if value is not None:
+                layer._buffers[name] = value.detach().clone()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for layer in block.modules():
+            if not layer._parameters:
+                continue
+            if callable(getattr(layer, "reset_parameters", None)):
+                layer.reset_parameters()
+                continue
+            for value in layer._parameters.values():
+                if value is not None:
+                    with torch.no_grad():
+                        value.normal_(0.0, float(value.std()) if value.numel() > 1 else 0.01)
+    freeze(block)
+
+
+def cascading_randomisation(model: ImageClassifier, method: str, image: torch.Tensor, target: int,
+                            params: dict[str, Any] | None = None, seed: int = 0,
+                            max_steps: int | None = None) -> SanityReport:
+    """Explain again after randomising each block from the output down; compare |maps|."""
+    if not isinstance(model, ImageClassifier):
+        raise ValueError("the randomisation sanity check runs on image models")
+    if max_steps is not None and max_steps < 1:
+        raise ValueError(f"max_steps must be at least 1, got {max_steps}")
+    params = dict(params or {})
+    with progress_span(0.0, 0.0):
+        original = explain(model, method, image, target, **params)
+    scratch = freeze(private_copy(model.module))
+    names = randomisation_blocks(model, scratch)[:max_steps]
+    if not names:
+        raise ValueError(f"model {model.name!r} has no parameters to randomise")
+    randomised = dataclasses.replace(model, module=scratch, name=f"{model.name} (randomised)")
+    reference, steps = np.abs(original.scores), []
+    for i, name in enumerate(names):
+        randomise_(scratch.get_submodule(name), seed + i)
+        with progress_span(i / len(names), (i + 1) / len(names)):
+            scores = explain(randomised, method, image, target, **params).scores
+        steps.append(SanityStep(layer=name, spearman=spearman(reference, np.abs(scores)),
+                                scores=scores))
+        report((i + 1) / len(names), f"randomised {name}")
+    final = steps[-1].spearman
+    return SanityReport(method=method, target=target, original=original, steps=tuple(steps),
+                        final_spearman=final, insensitive=final > INSENSITIVE_RHO)
