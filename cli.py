@@ -1,4 +1,4 @@
-"""Command line: models, methods, predict, explain, bench.
+"""Command line: models, methods, predict, explain, sanity, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -121,7 +121,10 @@ def cmd_explain(args: argparse.Namespace) -> None:
         payload["tokens"] = list(result.tokens)
         payload["scores"] = [round(float(s), 6) for s in result.scores]
     if args.metrics:
-        payload["metrics"] = text_metrics(model, data, result, args.top_k)
+        if model.modality == "text":
+            payload["metrics"] = text_metrics(model, data, result, args.top_k)
+        else:
+            payload |= faithfulness_payload(model, data, result)
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
 
 
@@ -135,6 +138,39 @@ def text_metrics(model, text: str, result, k: int) -> dict:
     return {"deletion": dict(k=k, before=round(deletion.before, 6), after=round(deletion.after, 6),
                              drop=round(deletion.drop, 6),
                              removed=[result.tokens[i] for i in deletion.removed])}
+
+
+def faithfulness_payload(model, data, result) -> dict[str, float]:
+    """Deletion/insertion areas of the map and of a seeded random map (explainers/metrics)."""
+    from explainers.metrics import deletion_insertion, random_baseline
+
+    ours = deletion_insertion(model, data, result.scores, result.target)
+    chance = random_baseline(model, data, result.target)
+    return {"deletion_auc": round(ours.deletion_auc, 6),
+            "insertion_auc": round(ours.insertion_auc, 6),
+            "random_deletion_auc": round(chance.deletion_auc, 6),
+            "random_insertion_auc": round(chance.insertion_auc, 6)}
+
+
+def cmd_sanity(args: argparse.Namespace) -> None:
+    from explainers.run import predicted_class
+    from explainers.sanity import cascading_randomisation
+
+    model = load_classifier(args)
+    if model.modality != "image":
+        raise CliError(f"the sanity check runs on image models; {model.name} reads text")
+    data = load_input(args, model)
+    target = predicted_class(model, data) if args.target is None else args.target
+    result = cascading_randomisation(model, args.method, data, target, seed=args.seed,
+                                     max_steps=args.max_steps)
+    steps = [dict(layer=s.layer, spearman=round(s.spearman, 6)) for s in result.steps]
+    payload = dict(model=model.name, method=result.method, target=result.target,
+                   label=model.labels[result.target], steps=steps,
+                   final_spearman=round(result.final_spearman, 6),
+                   threshold=result.threshold, insensitive=result.insensitive)
+    verdict = "INSENSITIVE to the model" if result.insensitive else "depends on the model"
+    emit(payload, args.json, [f"{s['layer']:<24} rho {s['spearman']:+.3f}" for s in steps]
+         + [f"final rho {result.final_spearman:+.3f}: {verdict}"])
 
 
 def save_overlay(path: str, model, data, result) -> None:
@@ -153,6 +189,13 @@ def cmd_bench(args: argparse.Namespace) -> None:
     emit(report, args.json, table(report))
 
 
+def model_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="a zoo name, torchvision:NAME or hf:ID (see models)")
+    p.add_argument("--checkpoint", help="your weights: .safetensors or a .pt state dict")
+    p.add_argument("--arch", help="the checkpoint's architecture, e.g. mobilenet_v2, resnet18")
+    p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="cli.py", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -162,10 +205,7 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(fn=fn)
     for name, fn in [("predict", cmd_predict), ("explain", cmd_explain)]:
         p = sub.add_parser(name, help=f"{name} one input")
-        p.add_argument("--model", help="a zoo name, torchvision:NAME or hf:ID (see models)")
-        p.add_argument("--checkpoint", help="your weights: .safetensors or a .pt state dict")
-        p.add_argument("--arch", help="the checkpoint's architecture, e.g. mobilenet_v2, resnet18")
-        p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
+        model_arguments(p)
         source = p.add_mutually_exclusive_group(required=True)
         source.add_argument("--input", help="image file")
         source.add_argument("--text", help="sentence")
@@ -179,8 +219,19 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--out", help="overlay PNG to write")
             p.add_argument("--save-scores", help=".npy file for the raw scores")
             p.add_argument("--metrics", action="store_true",
-                           help="text: add the deletion score (probability drop, top-k removed)")
+                           help="faithfulness: text, the deletion score (probability drop, "
+                                "top-k removed); images, deletion/insertion areas and a random "
+                                "map's")
             p.add_argument("--top-k", type=int, default=3, help="tokens removed by --metrics")
+    p = sub.add_parser("sanity", help="cascading randomisation check of a method (images)")
+    model_arguments(p)
+    p.add_argument("--method", required=True)
+    p.add_argument("--input", required=True, help="image file")
+    p.add_argument("--target", type=int, default=None, help="class index (default: top)")
+    p.add_argument("--max-steps", type=int, default=None, help="randomise at most N blocks")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_sanity, text=None)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)

@@ -92,3 +92,40 @@ def test_bench_reports_floors_ratios_and_libraries():
     assert load["address"] == "127.0.0.1" and load["concurrent"]["sessions"] == 2
     assert load["single"]["p50_seconds"] > 0 and load["concurrent"]["page_errors"] == 0
     assert report["memory"]["explanations"] >= 10 and report["memory"]["rss_after_warmup_mb"] > 0
+
+
+def test_explain_metrics_adds_deletion_and_insertion_areas(sample_files):
+    run = cli("explain", "--model", "mobilenet_v2", "--method", "gradcam", "--input",
+              str(sample_files["chelsea"]), "--json", "--metrics")
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    keys = ["deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc"]
+    assert all(0 <= payload[k] <= 1 for k in keys)
+    assert payload["deletion_auc"] < payload["random_deletion_auc"]
+    assert payload["insertion_auc"] > payload["random_insertion_auc"]
+
+
+def test_sanity_reports_rank_correlation_per_layer(sample_files):
+    run = cli("sanity", "--model", "mobilenet_v2", "--method", "gradcam", "--input",
+              str(sample_files["chelsea"]), "--max-steps", "2", "--json")
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    assert [s["layer"] for s in payload["steps"]] == ["1.classifier", "1.features.18"]
+    assert all(-1 <= s["spearman"] <= 1 for s in payload["steps"])
+    assert payload["final_spearman"] == payload["steps"][-1]["spearman"]
+    assert payload["insensitive"] is False and payload["threshold"] == 0.5
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sanity", "--model", "mobilenet_v2", "--method", "gradcam", "--input", "{not_image}"],
+     "not an image"),
+    (["sanity", "--model", "minilm_sentiment", "--method", "attention", "--input", "{chelsea}"],
+     "image models"),
+    (["sanity", "--model", "mobilenet_v2", "--method", "gradcam", "--input", "{chelsea}",
+      "--max-steps", "0"], "max_steps"),
+])
+def test_metrics_and_sanity_bad_input_is_one_line(args, message, sample_files):
+    run = cli(*[a.format(**{k: str(v) for k, v in sample_files.items()}) for a in args])
+    assert run.returncode == 2
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
