@@ -10,6 +10,8 @@ torch.set_num_threads(1)
 navigation = st.navigation([
     st.Page("pages/image.py", title="Image", icon=":material/image:", default=True),
     st.Page("pages/text.py", title="Text", icon=":material/notes:"),
+    st.Page("pages/actmax.py", title="Activation maximisation", icon=":material/tune:"),
+    st.Page("pages/projection.py", title="Layer projection", icon=":material/scatter_plot:"),
 ])
 with st.sidebar:
     st.caption("Pick an input, a classifier and a method: the map shows what drove the "

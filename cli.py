@@ -1,4 +1,4 @@
-"""Command line: models, methods, predict, explain, sanity, bench.
+"""Command line: models, methods, predict, explain, sanity, actmax, project, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -182,6 +182,94 @@ def save_overlay(path: str, model, data, result) -> None:
     Path(path).write_bytes(png_bytes(overlay(rgb, result.scores, result.signed)))
 
 
+def actmax_objective(args: argparse.Namespace, model):
+    from explainers.global_views import objectives as obj
+    from explainers.global_views.layers import LOGITS, check_layer, conv_layer_names, layer_shapes
+
+    if args.class_index is not None:
+        objective = obj.class_logit(args.class_index)
+    else:
+        if args.layer is None:
+            raise CliError("--channel, --unit and --gallery need --layer NAME")
+        check_layer(model, args.layer, conv_layer_names(model))
+        if args.unit is not None:
+            objective = obj.unit(args.layer, args.unit)
+        elif args.gallery:
+            objective = obj.channel(args.layer, *args.gallery)
+        else:
+            objective = obj.channel(args.layer, args.channel)
+    obj.check_range(objective, layer_shapes(model, [objective.layer])[objective.layer])
+    return objective
+
+
+def cmd_actmax(args: argparse.Namespace) -> None:
+    from components.overlay import png_bytes
+    from explainers.global_views.actmax import maximise, preset
+    from model_zoo import load_model
+
+    model = load_model(args.model)
+    if model.modality != "image":
+        raise CliError("activation maximisation optimises images: pick an image model")
+    objective = actmax_objective(args, model)
+    overrides = {k: v for k, v in dict(steps=args.steps, seed=args.seed, size=args.size).items()
+                 if v is not None}
+    result = maximise(model, objective, preset(args.preset, **overrides))
+    if args.out:
+        Path(args.out).write_bytes(png_bytes(np.concatenate(list(result.images), axis=1)))
+    payload = dict(model=model.name, preset=args.preset, out=args.out,
+                   curve=[[round(float(v), 4) for v in row] for row in result.curve],
+                   **result.summary())
+    payload["top_label"] = [model.labels[k] for k in result.top_class]
+    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items() if k != "curve"])
+
+
+def load_projection_dataset(name: str, size: int | None):
+    """A named data set (``size`` items, default its own) or a zip of class folders."""
+    from explainers.global_views.datasets import load_dataset
+    from explainers.global_views.zip_dataset import zip_dataset
+
+    if not name.endswith(".zip"):
+        return load_dataset(name, size)
+    if size is not None:
+        raise CliError("--size applies to generated and bundled data sets, not a zip")
+    path = Path(name)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    return zip_dataset(path.read_bytes())[0]
+
+
+def cmd_project(args: argparse.Namespace) -> None:
+    from components.projection_figure import (hover_texts, projection_figure, standalone_html,
+                                              thumbnail_uris)
+    from explainers.global_views.extraction import extract
+    from explainers.global_views.layers import projection_layer_names
+    from explainers.global_views.projection import project
+    from model_zoo import load_model
+
+    model = load_model(args.model)
+    dataset = load_projection_dataset(args.dataset, args.size)
+    layers = projection_layer_names(model)
+    layer = args.layer or layers[-2]
+    acts = extract(model, dataset, layer)
+    proj = project(acts.features, args.method, args.dims, args.seed)
+    true = [dataset.label_names[k] for k in dataset.labels]
+    if args.out:
+        hover = hover_texts(true, [model.labels[k] for k in acts.predicted], acts.confidence,
+                            dataset.items if dataset.modality == "text" else None)
+        fig = projection_figure(proj.coords, hover, categories=true, colour_title="true label")
+        thumbs = thumbnail_uris(dataset.items) if dataset.modality == "image" else None
+        Path(args.out).write_text(standalone_html(fig, thumbs), encoding="utf-8")
+    payload = dict(model=model.name, dataset=dataset.name, items=len(dataset), layer=layer,
+                   features=acts.features.shape[1], method=args.method, dims=args.dims,
+                   seed=args.seed, extraction_seconds=round(acts.seconds, 3),
+                   items_per_second=round(acts.items_per_second, 1),
+                   projection_seconds=round(proj.seconds, 3), out=args.out,
+                   coords=[[round(float(v), 4) for v in row] for row in proj.coords],
+                   labels=true, predicted=[model.labels[k] for k in acts.predicted])
+    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()
+                              if k not in ("coords", "labels", "predicted")])
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     from explainers.bench import run_benchmarks, table
 
@@ -232,6 +320,33 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_sanity, text=None)
+    p = sub.add_parser("actmax", help="activation maximisation: an image a unit or class likes")
+    p.add_argument("--model", required=True)
+    p.add_argument("--layer", help="dotted module name of a convolution or block")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--channel", type=int, help="maximise this channel's mean activation")
+    what.add_argument("--unit", type=int, help="maximise this channel at the map's centre")
+    what.add_argument("--class", dest="class_index", type=int, help="maximise this class logit")
+    what.add_argument("--gallery", type=int, nargs="+", metavar="C",
+                      help="several channels of --layer, optimised together in one batch")
+    p.add_argument("--preset", default="fourier", choices=["raw", "regularised", "fourier"])
+    p.add_argument("--steps", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--size", type=int, help="image side in px (default: the model's input)")
+    p.add_argument("--out", help="PNG to write (gallery images side by side)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_actmax)
+    p = sub.add_parser("project", help="project a layer's pooled activations of a data set")
+    p.add_argument("--model", required=True)
+    p.add_argument("--dataset", required=True, help="shapes, samples, tweets or a FILE.zip")
+    p.add_argument("--size", type=int, help="items of a generated or bundled set")
+    p.add_argument("--layer", help="default: the last block (images) or layer (text)")
+    p.add_argument("--method", default="umap", choices=["pca", "tsne", "umap"])
+    p.add_argument("--dims", type=int, default=2, choices=[2, 3])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="interactive HTML to write (hover shows thumbnails)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_project)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)

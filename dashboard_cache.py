@@ -54,3 +54,63 @@ def cached_text_deletion(model_name: str, method: str, text: str, target: int, k
     result = cached_explanation(model_name, method, text, target, params)
     return explanation_deletion(cached_model(model_name), text, result.scores, result.signed,
                                 target, k)
+
+
+# --- Global views (issue 5): data sets, activations, projections, activation maximisation.
+# Data sets and activations are keyed by strings; the heavy objects travel as ``_``-prefixed
+# arguments, which Streamlit does not hash. Changing only the colouring recomputes nothing.
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def cached_dataset(name: str, count: int):
+    """A generated or bundled data set (shared, read-only: large arrays are not copied)."""
+    from explainers.global_views.datasets import load_dataset
+
+    return load_dataset(name, count)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_zip_dataset(data: bytes):
+    """(Dataset, skipped files) of an uploaded zip of class folders; raises ZipDatasetError."""
+    from explainers.global_views.zip_dataset import zip_dataset
+
+    return zip_dataset(data)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_activations(model_name: str, dataset_key: str, layer: str, _dataset):
+    from explainers.global_views.extraction import extract
+
+    return extract(cached_model(model_name), _dataset, layer)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_projection(model_name: str, dataset_key: str, layer: str, method: str, dims: int,
+                      seed: int, _features: np.ndarray):
+    from explainers.global_views.projection import project
+
+    return project(_features, method, dims, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_thumbnails(dataset_key: str, _images: np.ndarray) -> list[str]:
+    from components.projection_figure import thumbnail_uris
+
+    return thumbnail_uris(_images)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_layer_shapes(model_name: str) -> dict[str, tuple[int, ...]]:
+    """Output shape of every convolution and block of an image model (one probe forward)."""
+    from explainers.global_views.layers import LOGITS, conv_layer_names, layer_shapes
+
+    model = cached_model(model_name)
+    return layer_shapes(model, conv_layer_names(model) + [LOGITS])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_actmax(model_name: str, objective, settings, snapshot_every: int = 0,
+                  _on_snapshot=None):
+    """Activation maximisation; ``_on_snapshot(step, images)`` sees intermediate images."""
+    from explainers.global_views.actmax import maximise
+
+    return maximise(cached_model(model_name), objective, settings, snapshot_every, _on_snapshot)
