@@ -59,8 +59,29 @@ def cached_text_deletion(model_name: str, method: str, text: str, target: int, k
 # --- Global views (issue 5): data sets, activations, projections, activation maximisation.
 # Data sets and activations are keyed by strings; the heavy objects travel as ``_``-prefixed
 # arguments, which Streamlit does not hash. Changing only the colouring recomputes nothing.
+# Progress bars and live previews are created inside the cached functions, so a cache hit
+# replays them (briefly) instead of referring to blocks of an earlier run.
 
-@st.cache_resource(show_spinner=False, max_entries=6)
+GLOBAL_PROGRESS_STEPS = 20
+
+
+def _global_progress(text: str):
+    """A bar fed by ``explainers.progress.report``; returns (context manager, bar)."""
+    from explainers.progress import reporting
+
+    bar = st.progress(0.0, text=text)
+    shown = [0]
+
+    def update(fraction: float, note: str) -> None:
+        step = int(fraction * GLOBAL_PROGRESS_STEPS)
+        if step > shown[0]:
+            shown[0] = step
+            bar.progress(fraction, text=f"{text} {note}")
+
+    return reporting(update), bar
+
+
+@st.cache_resource(show_spinner="Building the data set…", max_entries=6)
 def cached_dataset(name: str, count: int):
     """A generated or bundled data set (shared, read-only: large arrays are not copied)."""
     from explainers.global_views.datasets import load_dataset
@@ -68,7 +89,7 @@ def cached_dataset(name: str, count: int):
     return load_dataset(name, count)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner="Reading the archive…", max_entries=4)
 def cached_zip_dataset(data: bytes):
     """(Dataset, skipped files) of an uploaded zip of class folders; raises ZipDatasetError."""
     from explainers.global_views.zip_dataset import zip_dataset
@@ -80,7 +101,11 @@ def cached_zip_dataset(data: bytes):
 def cached_activations(model_name: str, dataset_key: str, layer: str, _dataset):
     from explainers.global_views.extraction import extract
 
-    return extract(cached_model(model_name), _dataset, layer)
+    progress, bar = _global_progress("Extracting activations…")
+    with progress:
+        acts = extract(cached_model(model_name), _dataset, layer)
+    bar.empty()
+    return acts
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -88,7 +113,11 @@ def cached_projection(model_name: str, dataset_key: str, layer: str, method: str
                       seed: int, _features: np.ndarray):
     from explainers.global_views.projection import project
 
-    return project(_features, method, dims, seed)
+    progress, bar = _global_progress(f"Projecting with {method}…")
+    with progress:
+        projection = project(_features, method, dims, seed)
+    bar.empty()
+    return projection
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -108,9 +137,19 @@ def cached_layer_shapes(model_name: str) -> dict[str, tuple[int, ...]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_actmax(model_name: str, objective, settings, snapshot_every: int = 0,
-                  _on_snapshot=None):
-    """Activation maximisation; ``_on_snapshot(step, images)`` sees intermediate images."""
+def cached_actmax(model_name: str, objective, settings, previews: int = 8):
+    """Activation maximisation with a progress bar and ``previews`` live intermediate images."""
     from explainers.global_views.actmax import maximise
 
-    return maximise(cached_model(model_name), objective, settings, snapshot_every, _on_snapshot)
+    progress, bar = _global_progress("Optimising…")
+    live = st.empty()
+
+    def show(step: int, images: np.ndarray) -> None:
+        live.image(list(images[:8]), caption=[f"step {step}"] * min(len(images), 8), width=96)
+
+    with progress:
+        result = maximise(cached_model(model_name), objective, settings,
+                          max(settings.steps // max(previews, 1), 1), show)
+    bar.empty()
+    live.empty()
+    return result

@@ -104,7 +104,7 @@ HOVER_SCRIPT = """
       if (!uri) return;
       var e = ev.event || {}, x = e.clientX || mouse.x, y = e.clientY || mouse.y;
       img.src = uri;
-      box.style.left = (x + 18) + 'px';
+      box.style.left = Math.max(0, x - 124) + 'px';
       box.style.top = Math.max(0, y - 110) + 'px';
       box.style.display = 'block';
     });

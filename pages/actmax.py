@@ -8,7 +8,6 @@ from dashboard_cache import cached_actmax, cached_layer_shapes, cached_model
 from explainers.global_views import objectives as obj
 from explainers.global_views.actmax import PRESETS, SWITCH_ON
 from explainers.global_views.layers import LOGITS, block_names
-from explainers.progress import reporting
 from model_zoo import model_entries
 
 KINDS = {"Channel (mean activation)": "channel", "Single unit (centre of a channel)": "unit",
@@ -81,19 +80,7 @@ if request is None:
 
 model_name, objective, settings = request
 names = [objective.describe(i) for i in range(len(objective.indices))]
-bar = st.progress(0.0, text="Optimising…")
-live = st.empty()
-
-
-def show_snapshot(step: int, images) -> None:
-    live.image(list(images[:8]), caption=[f"step {step}"] * min(len(images), 8), width=96)
-
-
-with reporting(lambda f, text: bar.progress(f, text=text)):
-    result = cached_actmax(model_name, objective, settings, max(settings.steps // 8, 1),
-                           _on_snapshot=show_snapshot)
-bar.empty()
-live.empty()
+result = cached_actmax(model_name, objective, settings)
 labels = cached_model(model_name).labels
 factor = max(1, 224 // result.images.shape[1])
 st.image([enlarge(im, factor) for im in result.images], width=224 if len(names) > 1 else 448,

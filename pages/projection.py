@@ -9,7 +9,6 @@ from explainers.global_views.datasets import BUILDERS
 from explainers.global_views.layers import projection_layer_names
 from explainers.global_views.projection import METHODS
 from explainers.global_views.zip_dataset import ZipDatasetError
-from explainers.progress import reporting
 from model_zoo import model_entries
 
 SOURCES = {"Generated shapes (labelled, with a background shortcut)": "shapes",
@@ -29,7 +28,8 @@ with left:
     else:
         count = st.number_input("Items", 10, 5000, 300, 10, key="projection_count")
     names = [e.name for e in model_entries(modality)]
-    model_name = st.selectbox("Classifier", names, key=f"projection_model_{modality}")
+    model_name = st.selectbox("Classifier", names, key=f"projection_model_{modality}",
+                              index=names.index("mobilenet_v2") if "mobilenet_v2" in names else 0)
 with right:
     layers = projection_layer_names(cached_model(model_name))
     layer = st.selectbox("Layer (activations pooled)", layers, index=len(layers) - 2,
@@ -69,11 +69,8 @@ if dataset.modality != model.modality:
     st.stop()
 
 key = f"{dataset.name}:{len(dataset)}"
-bar = st.progress(0.0, text="Extracting activations…")
-with reporting(lambda f, text: bar.progress(f, text=text)):
-    acts = cached_activations(model_name, key, layer, dataset)
-    projection = cached_projection(model_name, key, layer, method, dims, seed, acts.features)
-bar.empty()
+acts = cached_activations(model_name, key, layer, dataset)
+projection = cached_projection(model_name, key, layer, method, dims, seed, acts.features)
 st.caption(f"{len(dataset)} items · layer {layer} ({acts.features.shape[1]} features, pooled) · "
            f"extraction {acts.seconds:.1f} s ({acts.items_per_second:.0f} items/s) · "
            f"{METHOD_TITLES[method]} {projection.seconds:.1f} s")

@@ -120,3 +120,12 @@ def test_cli_actmax_writes_png_and_json(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = cli("actmax", "--model", "mobilenet_v2", "--layer", "1.features.4", "--channel", "9999")
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "outside" in bad.stderr
+
+
+def test_global_bench_suites_report_their_ratios():
+    from explainers.bench import run_benchmarks
+
+    report = run_benchmarks(quick=True, only=["actmax", "projection"])
+    assert report["actmax"]["batched_seconds"] > 0 and report["actmax"]["target"] == 0.5
+    assert report["projection"]["throughput_vs_floor"] > 0
+    assert {r["method"].split(" ")[0] for r in report["methods"]} == {"actmax", "extraction"}

@@ -1,0 +1,50 @@
+"""In a real Chromium: run a small projection, hover a point (thumbnail), select it."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import chromium_page, dashboard
+
+TIMEOUT_MS = 180_000
+FIRST_POINT = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g.layout && g.layout.meta === 'xai-projection');
+  gd.scrollIntoView({block: 'center'});
+  const fl = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
+  return [box.left + fl.xaxis._offset + fl.xaxis.l2p(trace.x[0]),
+          box.top + fl.yaxis._offset + fl.yaxis.l2p(trace.y[0])];
+}"""
+
+
+@pytest.fixture(scope="module")
+def url():
+    with dashboard() as address:
+        yield address
+
+
+def test_project_hover_a_point_and_open_it(url, artifacts):
+    with chromium_page() as page:
+        page.goto(f"{url}/projection")
+        page.get_by_text("How does this layer organise the data?").wait_for(timeout=TIMEOUT_MS)
+        items = page.get_by_label("Items")
+        items.fill("40")
+        items.press("Enter")
+        page.get_by_role("button", name="Project").click()
+        page.get_by_text("40 items · layer").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".some(g => g.layout && g.layout.meta === 'xai-projection' "
+                               "&& g.__xaiHover)", timeout=TIMEOUT_MS)
+        x, y = page.evaluate(FIRST_POINT)
+        page.mouse.move(x - 30, y - 30)
+        page.mouse.move(x, y, steps=5)
+        thumb = page.locator("#xai-hover-thumb")
+        thumb.wait_for(state="visible", timeout=20_000)
+        assert thumb.locator("img").get_attribute("src").startswith("data:image/jpeg;base64,")
+        assert "predicted" in page.locator(".hovertext").first.text_content()
+        page.screenshot(path=str(artifacts / "browser_projection_hover.png"), full_page=True)
+        page.mouse.click(x, y)
+        page.get_by_text("Item #").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="Explain it on the image page").click()
+        page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_projection_opened.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
