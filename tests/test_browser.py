@@ -28,6 +28,7 @@ def test_upload_an_image_and_see_the_overlay(url, sample_files, artifacts):
             ".some(img => img.complete && img.naturalWidth === 600 && img.naturalHeight === 400)",
             timeout=TIMEOUT_MS)
         page.get_by_text("model evaluations").wait_for(timeout=TIMEOUT_MS)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)  # plotly loads lazily
         page.screenshot(path=str(artifacts / "browser_image_upload.png"), full_page=True)
         assert page.locator(".js-plotly-plot").count() == 1
 
