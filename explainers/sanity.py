@@ -7,7 +7,7 @@ Similarity is Spearman's rank correlation of the absolute maps, as Adebayo et al
 (a signed method flipping sign is still the same evidence); ``insensitive`` means the last
 step's correlation stays above ``INSENSITIVE_RHO``.
 
-The shared model is never touched: each run works on a private copy whose randomised
+The shared model is never touched: each step works on a private copy whose randomised
 blocks own NEW parameter and buffer tensors (the other blocks share the frozen originals).
 """
 from __future__ import annotations
@@ -117,17 +117,20 @@ def cascading_randomisation(model: ImageClassifier, method: str, image: torch.Te
         raise ValueError("the randomisation sanity check runs on image models")
     if max_steps is not None and max_steps < 1:
         raise ValueError(f"max_steps must be at least 1, got {max_steps}")
+    names = randomisation_blocks(model, model.module)[:max_steps]
+    if not names:
+        raise ValueError(f"model {model.name!r} has no parameters to randomise")
     params = dict(params or {})
     with progress_span(0.0, 0.0):
         original = explain(model, method, image, target, **params)
-    scratch = freeze(private_copy(model.module))
-    names = randomisation_blocks(model, scratch)[:max_steps]
-    if not names:
-        raise ValueError(f"model {model.name!r} has no parameters to randomise")
-    randomised = dataclasses.replace(model, module=scratch, name=f"{model.name} (randomised)")
-    reference, steps = np.abs(original.scores), []
+    module, reference, steps = model.module, np.abs(original.scores), []
     for i, name in enumerate(names):
-        randomise_(scratch.get_submodule(name), seed + i)
+        # a new module object per step (sharing all tensors but the block's), so nothing a
+        # method keeps per module (a hooked twin, say) outlives the weights it was made from
+        module = freeze(private_copy(module))
+        randomise_(module.get_submodule(name), seed + i)
+        randomised = dataclasses.replace(model, module=module,
+                                         name=f"{model.name} (randomised to {name})")
         with progress_span(i / len(names), (i + 1) / len(names)):
             scores = explain(randomised, method, image, target, **params).scores
         steps.append(SanityStep(layer=name, spearman=spearman(reference, np.abs(scores)),

@@ -17,12 +17,16 @@ from tests.helpers import assert_untouched
 from tests.tiny_models import QuadrantNet, tiny_image_model
 
 
+SEEN_MODULES: list[torch.nn.Module] = []
+
+
 @pytest.fixture
 def edge_detector():
     """A test-only method that never looks at the model: Sobel edges of the input."""
 
     @register_explainer("test_edges", title="Edges (test only)", modality="image", signed=False)
     def edges(model, x: torch.Tensor, target: int) -> MethodOutput:
+        SEEN_MODULES.append(model.module)
         kernel = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
         grey = x.mean(1, keepdim=True)
         gx = F.conv2d(grey, kernel.view(1, 1, 3, 3), padding=1)
@@ -77,8 +81,16 @@ def test_gradcam_depends_on_the_model_and_the_shared_model_is_untouched(zoo, che
 
 def test_a_method_that_ignores_the_model_is_flagged(zoo, chelsea, edge_detector):
     model = zoo("mobilenet_v2")
+    SEEN_MODULES.clear()
     report = cascading_randomisation(model, edge_detector, chelsea, 285, max_steps=2)
     assert report.final_spearman > 0.999 and report.insensitive
+    # the shared model, then a new module object per step: no per-module state goes stale
+    assert SEEN_MODULES[0] is model.module
+    assert len({id(m) for m in SEEN_MODULES}) == 3
+    first, second = SEEN_MODULES[1:]
+    head = "1.classifier.1.weight"
+    assert first.get_parameter(head) is second.get_parameter(head)  # randomised once, kept
+    assert first.get_parameter(head).data_ptr() != model.module.get_parameter(head).data_ptr()
     assert_untouched(model.module)
 
 
