@@ -26,7 +26,7 @@ def metrics_suite(repeats: int, quick: bool) -> dict:
     model = load_model("mobilenet_v2")
     image = model.preprocess(to_tensor(sample_image("chelsea")))[0]  # already at 224 px
     x, target = image[None], 285
-    step, blocks = (0.25, 2) if quick else (0.05, 20)
+    step, blocks = (0.5, 1) if quick else (0.05, 20)
     batch = x.expand(BATCH, -1, -1, -1).contiguous()
 
     def forward():
@@ -45,7 +45,7 @@ def metrics_suite(repeats: int, quick: bool) -> dict:
                 seconds(lambda: deletion_insertion(model, image, scores, target,
                                                    step_fraction=step), repeats),
                 curves.model_evals, curves.model_evals * per_image),
-            row(f"sanity gradcam ({blocks} blocks)", model.name,
+            row(f"sanity gradcam ({blocks} block{'s' * (blocks > 1)})", model.name,
                 seconds(lambda: cascading_randomisation(model, "gradcam", image, target,
                                                         max_steps=blocks), repeats),
                 blocks + 1, (blocks + 1) * forward_backward),
