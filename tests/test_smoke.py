@@ -17,7 +17,9 @@ from tests.tiny_models import save_tiny_bert
 SENTENCE = "The plot was very good, but the ending felt awful!"
 FAST = {"integrated_gradients": {"steps": 16, "batch": 16},
         "integrated_gradients_text": {"steps": 16, "batch": 16},
-        "shap_text": {"max_evals": 64}, "lime_text": {"samples": 64}}
+        "shap_text": {"max_evals": 64}, "lime_text": {"samples": 64},
+        "scorecam": {"layer": 1},  # an early block: 16-24 channels, not 1280 masked passes
+        "smoothgrad": {"samples": 4, "batch": 4}}
 MODELS = [e.name for e in model_entries()] + ["hf:tiny-bert"]
 METHODS = [e.name for e in explainer_entries()]
 

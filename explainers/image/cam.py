@@ -1,7 +1,8 @@
 """The class-activation-map machinery shared by the CAM family.
 
 A variant only says how to weigh the layer's channels from its activations and
-gradients; the hook (on a private copy), the gradient and the ReLU live here once.
+gradients (per channel, or per channel and position); the hook (on a private copy),
+the gradient, the weighted sum and the ReLU live here once.
 """
 from __future__ import annotations
 
@@ -13,25 +14,55 @@ from explainers.private_copy import captured_output, private_copy
 from explainers.registry import MethodOutput
 from model_zoo import Classifier, ImageClassifier
 
-ChannelWeights = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+# weigh(A, dA) -> (1, K) channel weights or (1, K, h, w) per-position weights; dA is None
+# for gradient-free variants.
+ChannelWeights = Callable[[torch.Tensor, torch.Tensor | None], torch.Tensor]
 
 
 def has_cam_layers(model: Classifier) -> bool:
     return isinstance(model, ImageClassifier) and len(model.target_layers(model.module)) > 0
 
 
-def class_activation_map(model: ImageClassifier, x: torch.Tensor, target: int, layer: int,
-                         weigh: ChannelWeights) -> MethodOutput:
-    """ReLU(sum_k w_k A_k) at the chosen layer, where ``weigh(A, dA) -> w`` of shape (1, K)."""
+def pick_layer(layers: list[torch.nn.Module], layer: int) -> torch.nn.Module:
+    """``layers[layer]`` with a clear message when the index is out of range."""
+    if not -len(layers) <= int(layer) < len(layers):
+        raise ValueError(f"layer {layer} is outside -{len(layers)}..{len(layers) - 1}")
+    return layers[int(layer)]
+
+
+def layer_activations(model: ImageClassifier, x: torch.Tensor, target: int, layer: int,
+                      gradient: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The layer's activations (1, K, h, w) and, if asked, d logit[target] / d activations.
+
+    The hook sits on a private copy and is removed on exit; frozen weights mean the graph
+    starts at a copy of ``x`` that requires grad (no ``.backward()`` anywhere).
+    """
     copy = private_copy(model.module)
-    layers = model.target_layers(copy)
-    with captured_output(layers[layer]) as outputs, torch.enable_grad():
-        logits = copy(x.detach().requires_grad_(True))  # frozen weights: the graph starts at x
+    chosen = pick_layer(model.target_layers(copy), layer)
+    if not gradient:
+        with captured_output(chosen) as outputs, torch.inference_mode():
+            copy(x.float())
+        return outputs[-1].clone(), None  # a normal tensor, usable outside inference mode
+    with captured_output(chosen) as outputs, torch.enable_grad():
+        logits = copy(x.detach().float().requires_grad_(True))
         activations = outputs[-1]
         (gradients,) = torch.autograd.grad(logits[:, target].sum(), activations)
-    weights = weigh(activations.detach(), gradients)
-    cam = torch.relu((weights[:, :, None, None] * activations.detach()).sum(1))
-    return MethodOutput(scores=cam[0], model_evals=1)
+    return activations.detach(), gradients
+
+
+def weighted_map(activations: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """ReLU(sum_k w_k A_k), (h, w); ``weights`` is (1, K) or (1, K, h, w)."""
+    if weights.dim() == 2:
+        weights = weights[:, :, None, None]
+    return torch.relu((weights * activations).sum(1))[0]
+
+
+def class_activation_map(model: ImageClassifier, x: torch.Tensor, target: int, layer: int,
+                         weigh: ChannelWeights, gradient: bool = True) -> MethodOutput:
+    """ReLU(sum_k w_k A_k) at the chosen layer, where ``weigh(A, dA) -> w``."""
+    activations, gradients = layer_activations(model, x, target, layer, gradient)
+    return MethodOutput(scores=weighted_map(activations, weigh(activations, gradients)),
+                        model_evals=1)
 
 
 def cam_layer_names(model: ImageClassifier) -> list[str]:
