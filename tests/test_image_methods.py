@@ -243,3 +243,26 @@ def test_gradcam_pp_and_layercam_match_pytorch_grad_cam(zoo, chelsea):
                          targets=[ClassifierOutputTarget(285)])[0]
         ours = (ours - ours.min()) / (ours.max() - ours.min())
         assert np.corrcoef(ours.ravel(), theirs.ravel())[0, 1] > 0.99, method
+
+
+def test_threads_on_one_shared_model_match_sequential_runs(zoo, chelsea, coffee):
+    """LRP's torch-function mode and the per-thread CAM copies stay in their own thread:
+    mixed methods from 6 threads give the sequential maps."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = zoo("mobilenet_v2")
+    jobs = [("lrp_epsilon", chelsea, 285), ("layercam", coffee, 967), ("saliency", chelsea, 285),
+            ("lrp_zplus", coffee, 967), ("guided_backprop", chelsea, 281),
+            ("eigencam", coffee, 967), ("gradcam_pp", chelsea, 281), ("grad_x_input", coffee, 967)]
+
+    def run(job):
+        return explain(model, job[0], job[1], target=job[2]).scores
+
+    sequential = [run(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        concurrent = list(pool.map(run, jobs * 2))
+    for i, scores in enumerate(concurrent):
+        expected = sequential[i % len(jobs)]
+        np.testing.assert_allclose(scores, expected, rtol=1e-4,
+                                   atol=1e-5 * float(np.abs(expected).max()))
+    assert_untouched(model.module)

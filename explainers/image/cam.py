@@ -10,7 +10,7 @@ from typing import Callable
 
 import torch
 
-from explainers.private_copy import captured_output, private_copy
+from explainers.private_copy import captured_output, thread_private_copy
 from explainers.registry import MethodOutput
 from model_zoo import Classifier, ImageClassifier
 
@@ -37,7 +37,7 @@ def layer_activations(model: ImageClassifier, x: torch.Tensor, target: int, laye
     The hook sits on a private copy and is removed on exit; frozen weights mean the graph
     starts at a copy of ``x`` that requires grad (no ``.backward()`` anywhere).
     """
-    copy = private_copy(model.module)
+    copy = thread_private_copy(model.module)
     chosen = pick_layer(model.target_layers(copy), layer)
     if not gradient:
         with captured_output(chosen) as outputs, torch.inference_mode():

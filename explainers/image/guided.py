@@ -8,7 +8,10 @@ ones; ReLU6 also blocks where its input was above 6, as its own gradient does.
 """
 from __future__ import annotations
 
+import weakref
+
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from explainers.gradients import target_gradient
@@ -21,19 +24,22 @@ from model_zoo import Classifier, ImageClassifier
 
 
 class _GuidedClamp(torch.autograd.Function):
+    """Forward: clamp to [0, upper]; backward: ReLU(grad) where the input was in (0, upper)."""
+
     @staticmethod
     def forward(ctx, x: torch.Tensor, upper: float | None) -> torch.Tensor:
-        ctx.save_for_backward(x)
+        out = torch.relu(x) if upper is None else F.hardtanh(x, 0.0, upper)
+        ctx.save_for_backward(out)  # out in (0, upper) exactly where x is
         ctx.upper = upper
-        return x.clamp(min=0.0, max=upper)
+        return out
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
-        (x,) = ctx.saved_tensors
-        passes = (x > 0) & (grad > 0)
-        if ctx.upper is not None:
-            passes &= x < ctx.upper
-        return grad * passes, None
+        (out,) = ctx.saved_tensors
+        positive = grad.clamp(min=0)  # the guided part: only positive signals go back
+        if ctx.upper is None:
+            return torch.ops.aten.threshold_backward(positive, out, 0.0), None
+        return torch.ops.aten.hardtanh_backward(positive, out, 0.0, ctx.upper), None
 
 
 class GuidedRectifier(nn.Module):
@@ -52,8 +58,18 @@ def has_rectifiers(model: Classifier) -> bool:
         isinstance(m, (nn.ReLU, nn.ReLU6)) for m in model.module.modules())
 
 
+_GUIDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def guided_copy(module: nn.Module) -> nn.Module:
-    """A private copy with every ReLU / ReLU6 module replaced by its guided twin."""
+    """A private copy with every ReLU / ReLU6 module replaced by its guided twin; made once
+    per model and shared by threads (it holds no hooks and no state)."""
+    if module not in _GUIDED:
+        _GUIDED[module] = _make_guided_copy(module)
+    return _GUIDED[module]
+
+
+def _make_guided_copy(module: nn.Module) -> nn.Module:
     copy = private_copy(module)
     swaps = [(parent, name, child) for parent in copy.modules()
              for name, child in parent.named_children() if isinstance(child, (nn.ReLU, nn.ReLU6))]

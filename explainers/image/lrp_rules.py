@@ -19,8 +19,8 @@ TINY = 1e-12
 
 
 def stabilised(z: torch.Tensor, eps: float) -> torch.Tensor:
-    """z + eps * sign(z), with sign(0) = +1 so nothing divides by zero."""
-    return z + torch.where(z >= 0, eps, -eps)
+    """z + eps * sign(z), with sign(+0) = +1 so nothing divides by zero."""
+    return z + torch.copysign(torch.tensor(eps, dtype=z.dtype), z)
 
 
 class LinearRule(torch.autograd.Function):
