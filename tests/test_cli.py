@@ -87,6 +87,8 @@ def test_bench_reports_floors_ratios_and_libraries():
     for name, r in rows.items():
         assert r["ratio_to_floor"] > 0 and r["model_evals"] >= 1, name
     assert rows["gradcam"]["library"].startswith("pytorch-grad-cam")
+    assert {"gradcam_pp", "layercam", "eigencam", "scorecam", "smoothgrad", "grad_x_input",
+            "guided_backprop", "guided_gradcam", "lrp_epsilon", "lrp_zplus"} <= rows.keys()
     assert rows["integrated_gradients"]["library"].startswith("captum")
     load = report["load"]
     assert load["address"] == "127.0.0.1" and load["concurrent"]["sessions"] == 2

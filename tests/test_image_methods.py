@@ -210,8 +210,21 @@ def test_lrp_folds_batch_norm_into_the_convolution():
         assert np.allclose(a, b, rtol=1e-4, atol=1e-6 * np.abs(a).max()), method
 
 
+class ChunkNet(nn.Module):
+    """Splits channels into a tuple of tensors: a call LRP has no rule for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 4, 1), nn.ReLU())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        left, right = self.features(x).chunk(2, dim=1)
+        return (left.mean((2, 3)) - right.mean((2, 3))).relu()
+
+
 def test_lrp_refuses_layers_its_rules_do_not_cover(tiny):
-    for model in (conv_model(0, activation=nn.SiLU), tiny["colour"], tiny["quadrant"]):
+    chunk = tiny_image_model(ChunkNet(), (16, 16), 2)
+    for model in (conv_model(0, activation=nn.SiLU), tiny["colour"], tiny["quadrant"], chunk):
         assert not explainer_entry("lrp_epsilon").is_compatible(model)
         with pytest.raises(IncompatibleError):
             explain(model, "lrp_zplus", torch.rand(3, 16, 16))

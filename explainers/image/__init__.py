@@ -1,3 +1,4 @@
 """Image methods; importing this package registers them."""
 from explainers.image import gradcam, integrated_gradients, saliency  # noqa: F401
-from explainers.image import cam_variants, grad_input, guided, lrp, score_cam, smoothgrad  # noqa: F401,E501
+from explainers.image import cam_variants, grad_input, guided, score_cam, smoothgrad  # noqa: F401
+from explainers.image import lrp  # noqa: F401

@@ -38,6 +38,12 @@ class Plan:
     folded: dict[int, tuple[torch.Tensor, torch.Tensor]] = field(default_factory=dict)
 
 
+def _holds_tensor(value: object) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_holds_tensor(v) for v in value)
+    return isinstance(value, torch.Tensor)
+
+
 def _conv_args(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return input, weight, bias, (stride, padding, dilation, groups)
 
@@ -98,11 +104,10 @@ class RelevanceMode(TorchFunctionMode):
             return func(*args, **kwargs)
         name = getattr(func, "__name__", str(func))
         out = self.dispatch(func, name, args, kwargs, carried)
-        if out is None:  # metadata (shape, size, dim) or unknown
+        if out is None:  # metadata (shape, size, dim) passes; an unknown tensor op does not
             out = func(*args, **kwargs)
-            if isinstance(out, torch.Tensor):
+            if _holds_tensor(out):
                 self.unsupported.append(name)
-                return out
             return out
         for t in carried:
             self.uses[id(t)] += 1
@@ -113,14 +118,15 @@ class RelevanceMode(TorchFunctionMode):
             return self.weighted(func, name, args, kwargs)
         if name == "batch_norm":
             return self.batch_norm(func, args, kwargs)
-        if name in POOLS:
-            return self.apply_linear(lambda a, _w, _b: func(a, *args[1:], **kwargs), args[0], None, None)
+        if name in POOLS and self.carries(args[0]):
+            pool = lambda a, _w, _b: func(a, *args[1:], **kwargs)  # noqa: E731
+            return self.apply_linear(pool, args[0], None, None)
         if name in RECTIFIERS:
             return self.rectifier(func, name, args, kwargs)
         if name == "dropout" and not kwargs.get("training", args[2] if len(args) > 2 else True):
             return args[0]
         if name in SUMS and len(carried) == 2 and not kwargs.get("alpha"):
-            return self.sum(args[0], args[1])
+            return self.residual_sum(args[0], args[1])
         if name in SCALINGS and len(carried) == 1 and self.carries(args[0]):
             return self.scaling(func, args, kwargs)
         if name in ROUTING and (name != "pad" or kwargs.get("value") in (None, 0)):
@@ -159,19 +165,21 @@ class RelevanceMode(TorchFunctionMode):
         if self.plan is None:
             self.bn_calls += 1
             if id(a) in self.conv_outputs:
-                self.candidates.append((id(a), *self.conv_outputs[id(a)], (mean, var, gamma, beta, eps)))
+                bn = (mean, var, gamma, beta, eps)
+                self.candidates.append((id(a), *self.conv_outputs[id(a)], bn))
             return func(*args, **kwargs)
         return a if id(a) in self.prefolded else None
 
     def rectifier(self, func, name, args, kwargs):
-        if name.startswith("hardtanh") and (args[1] if len(args) > 1 else kwargs.get("min_val", -1.0)) != 0:
+        low = args[1] if len(args) > 1 else kwargs.get("min_val", -1.0)
+        if name.startswith("hardtanh") and low != 0:  # only hardtanh(0, t) is a rectifier
             return None
         out_of_place = {**kwargs, "inplace": False} if "inplace" in kwargs else kwargs
         call = torch.relu if name == "relu_" else (F.hardtanh if name == "hardtanh_" else func)
         fn = lambda a: call(a, *args[1:], **out_of_place)  # noqa: E731
         return fn(args[0]) if self.plan is None else PassRule.apply(args[0], fn)
 
-    def sum(self, x, y):
+    def residual_sum(self, x, y):
         if not (self.carries(x) and self.carries(y)) or x.shape != y.shape:
             return None
         return x + y if self.plan is None else SumRule.apply(x, y, self.rule, self.eps)
