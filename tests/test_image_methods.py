@@ -222,9 +222,22 @@ class ChunkNet(nn.Module):
         return (left.mean((2, 3)) - right.mean((2, 3))).relu()
 
 
+class TwiceNet(nn.Module):
+    """One conv + batch norm applied twice: folding it once would be wrong for the other."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 3, 1), nn.BatchNorm2d(3), nn.ReLU())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.features(self.features(x)).mean((2, 3))
+
+
 def test_lrp_refuses_layers_its_rules_do_not_cover(tiny):
     chunk = tiny_image_model(ChunkNet(), (16, 16), 2)
-    for model in (conv_model(0, activation=nn.SiLU), tiny["colour"], tiny["quadrant"], chunk):
+    twice = tiny_image_model(TwiceNet(), (16, 16), 3)
+    for model in (conv_model(0, activation=nn.SiLU), tiny["colour"], tiny["quadrant"], chunk,
+                  twice):
         assert not explainer_entry("lrp_epsilon").is_compatible(model)
         with pytest.raises(IncompatibleError):
             explain(model, "lrp_zplus", torch.rand(3, 16, 16))

@@ -87,6 +87,7 @@ class RelevanceMode(TorchFunctionMode):
         self.prefolded: set[int] = set()
         self.unsupported: list[str] = []
         self.bn_calls = 0
+        self.weight_calls: Counter = Counter()  # probe: calls per weight (shared layers)
 
     def carry(self, t: torch.Tensor) -> torch.Tensor:
         self.carriers[id(t)] = t
@@ -145,6 +146,7 @@ class RelevanceMode(TorchFunctionMode):
         if self.plan is None:
             out = fn(a, weight, bias)
             self.conv_outputs[id(out)] = (weight, bias)
+            self.weight_calls[id(weight)] += 1
             return out
         if id(weight) in self.plan.folded:
             weight, bias = self.plan.folded[id(weight)]
@@ -191,10 +193,11 @@ class RelevanceMode(TorchFunctionMode):
         return out if out.shape == a.shape else None
 
     def finish_probe(self) -> Plan:
-        """Folds are kept only where the conv's output feeds the batch norm alone."""
+        """Folds are kept only where the conv's output feeds the batch norm alone, and the
+        conv is called once (a layer applied twice is not folded, so the model is refused)."""
         plan = Plan(unsupported=sorted(set(self.unsupported)))
         for out_id, weight, bias, bn in self.candidates:
-            if self.uses[out_id] == 1:
+            if self.uses[out_id] == 1 and self.weight_calls[id(weight)] == 1:
                 plan.folded[id(weight)] = fold(weight, bias, bn)
         if len(plan.folded) < self.bn_calls:
             plan.unsupported.append("batch_norm (not right after a convolution)")
