@@ -3,6 +3,8 @@ masks the input; the channel's weight is the target's softmax score on that mask
 
 No gradient. One masked forward per channel, batched under ``torch.inference_mode()``
 and built chunk by chunk (1280 masked 224 px images would not sit in memory at once).
+Every channel is evaluated, as in pytorch-grad-cam (which builds all masked images at once
+and, unlike the paper, softmaxes the raw target logits across channels instead).
 """
 from __future__ import annotations
 
