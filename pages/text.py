@@ -30,7 +30,8 @@ with left:
         if not reference.strip():
             st.info("Type a Hugging Face model id or the path of a saved model folder.")
             st.stop()
-        model_name = "hf:" + reference.strip()
+        reference = reference.strip()
+        model_name = reference if reference.startswith("hf:") else "hf:" + reference
     try:
         model = cached_model(model_name)
     except Exception as err:  # noqa: BLE001  (any loading failure is the user's to read)

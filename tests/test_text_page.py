@@ -2,6 +2,8 @@
 limits, Hugging Face loading, and user text that never becomes markup."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -41,8 +43,10 @@ def test_default_page_shows_three_rows_and_the_attention_layout():
     assert "Integrated Gradients" in body and "Occlusion" in body
     charts = app.get("plotly_chart")
     assert len(charts) == 4  # predictions, one head, rollout, the layer x head grid
-    grid = next(c for c in charts if '"layer 6"' in c.proto.spec or "layer 6 · head 12" in c.proto.spec)
-    assert "head 12" in grid.proto.spec
+    grid = json.loads(next(c for c in charts if "head 12" in c.proto.spec).proto.spec)
+    assert len(grid["data"]) == 6 * 12
+    assert grid["data"][-1]["hovertemplate"].startswith("layer 6 · head 12")
+    assert "%{y} → %{x}: %{z:.3f}" in grid["data"][0]["hovertemplate"]
 
 
 def test_rows_follow_the_picked_methods_and_target():
