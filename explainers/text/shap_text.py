@@ -2,7 +2,8 @@
 
 Tokens are removed by attention mask (``explainers.text.removal``); the hierarchy is a
 balanced binary split of the sentence into contiguous halves. Scores sum to
-logit(sentence) - logit(no words) at any budget; 2 n^2 evaluations give exact Owen values.
+logit(sentence) - logit(no words) at any budget; a budget near 2 n^2 evaluations gives the
+exact Owen values (the refinement stops early when every node is a single token).
 """
 from __future__ import annotations
 
