@@ -46,14 +46,35 @@ def cached_explanation(model_name: str, method: str, source: bytes | str, target
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def cached_text_explanation(model_name: str, method: str, text: str, target: int,
+                            params: tuple[tuple[str, object], ...] = ()) -> Explanation:
+    """A text explanation, with a progress bar drawn inside (so a cache hit replays it)."""
+    from explainers import explainer_entry
+    from explainers.progress import reporting
+
+    bar = st.progress(0.0, text=f"Computing {explainer_entry(method).title}…")
+    shown = [0]
+
+    def update(fraction: float, _note: str) -> None:  # tenths only: each one is replayed
+        if int(fraction * 10) > shown[0]:
+            shown[0] = int(fraction * 10)
+            bar.progress(fraction)
+
+    with reporting(update):
+        result = explain(cached_model(model_name), method, text, target=target, **dict(params))
+    bar.empty()
+    return result
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def cached_text_deletion(model_name: str, method: str, text: str, target: int, k: int,
-                         params: tuple[tuple[str, object], ...] = ()) -> "Deletion":
-    """Deletion score (probability drop with the top-k tokens removed) of a text method."""
+                         params: tuple[tuple[str, object], ...], _scores: np.ndarray,
+                         signed: bool) -> "Deletion":
+    """Deletion score (probability drop with the top-k tokens removed) of a text method's
+    ``_scores``, keyed by what produced them."""
     from explainers.text.deletion import explanation_deletion
 
-    result = cached_explanation(model_name, method, text, target, params)
-    return explanation_deletion(cached_model(model_name), text, result.scores, result.signed,
-                                target, k)
+    return explanation_deletion(cached_model(model_name), text, _scores, signed, target, k)
 
 
 # --- Global views (issue 5): data sets, activations, projections, activation maximisation.

@@ -6,8 +6,8 @@ from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention
 from components.facts import choice_label
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
-from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
-                             cached_text_deletion)
+from dashboard_cache import (cached_model, cached_probabilities, cached_text_deletion,
+                             cached_text_explanation)
 from explainers import compatible_methods
 from explainers.samples import SAMPLE_SENTENCES
 from explainers.text.words import merge_words
@@ -72,9 +72,9 @@ if not picked:
 
 rows, columns = [], ()
 for name in picked:
-    with st.spinner(f"Computing {methods[name]}…"):
-        result = cached_explanation(model_name, name, text, target)
-        deletion = cached_text_deletion(model_name, name, text, target, k)
+    result = cached_text_explanation(model_name, name, text, target)
+    deletion = cached_text_deletion(model_name, name, text, target, k, (), result.scores,
+                                    result.signed)
     tokens, special, scores = result.tokens, encoded.special, result.scores
     if merge:
         tokens, special, scores = merge_words(tokens, special, scores)
@@ -94,8 +94,9 @@ st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orang
 if "attention" in methods and st.checkbox("Show the attention layout", value=True,
                                           key="text_show_attention"):
     st.subheader("Attention")
-    attn = cached_explanation(model_name, "attention", text, target).extras["attentions"]
-    rolled = cached_explanation(model_name, "attention_rollout", text, target).extras["rollout"]
+    attn = cached_text_explanation(model_name, "attention", text, target).extras["attentions"]
+    rolled = cached_text_explanation(model_name, "attention_rollout", text,
+                                     target).extras["rollout"]
     layer_col, head_col = st.columns(2)
     layer = layer_col.selectbox("Layer", range(1, attn.shape[0] + 1), index=attn.shape[0] - 1,
                                 key="text_layer")
