@@ -1,20 +1,71 @@
 """The one module that holds Streamlit caching of models and results.
 
 Models: ``st.cache_resource``, one shared read-only copy per process. Results:
-``st.cache_data`` keyed by the input's bytes (or sample name), model, method,
+``st.cache_data`` keyed by the input's bytes (or source name), model, method,
 target and parameters, so redrawing with other display settings costs no model call.
+
+Slow work draws its own progress bar *inside* the cached function: Streamlit replays
+elements a cached function created, but cannot replay updates to an element created
+outside it. On a cache hit the bar is replayed already emptied, so nothing shows.
+``model_calls()`` counts cache misses that ran a model (tests read it to prove that a
+display change recomputed nothing).
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
+
 import numpy as np
 import streamlit as st
+from PIL import Image
 
-from explainers import Explanation, explain
+from explainers import Explanation, explain, explainer_entry
 from explainers.image_io import to_tensor
+from explainers.metrics import FaithfulnessScores, deletion_insertion, random_baseline
+from explainers.progress import reporting
+from explainers.rank import spearman_matrix
+from explainers.sanity import SanityReport, cascading_randomisation
 from explainers.sources import image_from_source
 from model_zoo import Classifier, load_model, probabilities
 
 SAMPLE_PREFIX = "sample:"
+MAX_SIDE = 640  # pages work on images at most this long: maps are computed at 224 px anyway
+PROGRESS_STEPS = 10  # bar updates kept per cached call (each one is replayed on a hit)
+Params = tuple[tuple[str, Any], ...]
+
+_calls_lock = threading.Lock()
+_calls = 0
+
+
+def _count_model_call() -> None:
+    global _calls
+    with _calls_lock:
+        _calls += 1
+
+
+def model_calls() -> int:
+    """How many cached computations have run a model in this process so far."""
+    return _calls
+
+
+@contextmanager
+def _progress(text: str) -> Iterator[None]:
+    """A progress bar fed by ``explainers.progress.report``, emptied when the work ends."""
+    bar = st.progress(0.0, text=text)
+    shown = [0]
+
+    def update(fraction: float, note: str) -> None:
+        step = int(fraction * PROGRESS_STEPS)
+        if step > shown[0]:
+            shown[0] = step
+            bar.progress(fraction, text=text)
+
+    try:
+        with reporting(update):
+            yield
+    finally:
+        bar.empty()
 
 
 @st.cache_resource(show_spinner="Loading the model (once per server)…", max_entries=8)
@@ -22,10 +73,22 @@ def cached_model(name: str) -> Classifier:
     return load_model(name)
 
 
+def _shrunk(rgb: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    scale = max_side / max(height, width)
+    if scale >= 1:
+        return rgb
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_image(source: bytes | str) -> np.ndarray:
-    """Decoded RGB of an upload's bytes, or of ``sample:NAME``; raises ImageDecodeError."""
-    return image_from_source(source)
+    """RGB of an upload's bytes or a named source, at most ``MAX_SIDE`` px long.
+
+    Raises ImageDecodeError (bad upload) or ValueError (unknown source).
+    """
+    return _shrunk(image_from_source(source))
 
 
 def model_input(model_name: str, source: bytes | str) -> object:
@@ -35,14 +98,60 @@ def model_input(model_name: str, source: bytes | str) -> object:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_probabilities(model_name: str, source: bytes | str) -> np.ndarray:
+    _count_model_call()
     return probabilities(cached_model(model_name), model_input(model_name, source))
+
+
+def _what(model_name: str, method: str, target: int) -> str:
+    return f"{explainer_entry(method).title} for “{cached_model(model_name).labels[target]}”"
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_explanation(model_name: str, method: str, source: bytes | str, target: int,
-                       params: tuple[tuple[str, object], ...] = ()) -> Explanation:
-    return explain(cached_model(model_name), method, model_input(model_name, source),
-                   target=target, **dict(params))
+                       params: Params = ()) -> Explanation:
+    _count_model_call()
+    with _progress(f"Computing {_what(model_name, method, target)}…"):
+        return explain(cached_model(model_name), method, model_input(model_name, source),
+                       target=target, **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_faithfulness(model_name: str, method: str, source: bytes | str, target: int,
+                        params: Params, _scores: np.ndarray) -> FaithfulnessScores:
+    """Deletion/insertion of the map that (model, method, source, target, params) produced.
+
+    ``_scores`` is not hashed: the other arguments identify it.
+    """
+    _count_model_call()
+    with _progress(f"Deletion and insertion: {_what(model_name, method, target)}…"):
+        return deletion_insertion(cached_model(model_name), model_input(model_name, source),
+                                  np.asarray(_scores), target)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_random_baseline(model_name: str, source: bytes | str,
+                           target: int) -> FaithfulnessScores:
+    """Deletion/insertion for pixels removed in a random order: the reference to beat."""
+    _count_model_call()
+    with _progress("Deletion and insertion in a random order…"):
+        return random_baseline(cached_model(model_name), model_input(model_name, source), target)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_sanity(model_name: str, method: str, source: bytes | str, target: int,
+                  params: Params = ()) -> SanityReport:
+    """Cascading model-parameter randomisation (Adebayo et al. 2018) for one map."""
+    _count_model_call()
+    with _progress(f"Sanity check: {_what(model_name, method, target)}…"):
+        return cascading_randomisation(cached_model(model_name), method,
+                                       model_input(model_name, source), target,
+                                       params=dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_agreement(keys: tuple, _maps: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Pairwise Spearman matrix of maps; ``keys`` identify them (the maps are not hashed)."""
+    return spearman_matrix(list(_maps))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

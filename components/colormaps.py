@@ -6,6 +6,8 @@ from matplotlib import colormaps
 
 SIGNED_CMAP = "RdBu_r"
 UNSIGNED_CMAP = "inferno"
+SIGNED_CHOICES = ("RdBu_r", "coolwarm", "PiYG", "bwr")  # diverging: zero sits in the middle
+UNSIGNED_CHOICES = ("inferno", "viridis", "magma", "hot")  # sequential: dark is unimportant
 
 
 def scale_scores(scores: np.ndarray, signed: bool, percentile: float = 99.5) -> np.ndarray:

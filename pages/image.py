@@ -1,52 +1,218 @@
-"""Image page: an upload or a sample, a model, a method; the overlay beside the top-5."""
+"""Image page: an image, a model, several methods and classes; a grid of maps with their
+faithfulness, the methods' agreement and a sanity check. Display controls only redraw."""
+from __future__ import annotations
+
+import hashlib
+
 import streamlit as st
 
-from components.overlay import overlay
-from components.facts import choice_label, cost_caption
-from components.predictions import top_k, top_k_figure
-from dashboard_cache import (SAMPLE_PREFIX, cached_explanation, cached_image, cached_model,
-                             cached_probabilities)
+from components.agreement import agreement_figure, sanity_figure
+from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
+from components.display import Display, overlay_view, raw_view, shown_scores
+from components.export import scores_npz
+from components.facts import cost_caption, faithfulness_caption, params_caption, sanity_badge
+from components.grid import Panel, grid_html, grid_png
+from components.pickers import param_inputs, target_picker
+from components.predictions import top_k_figure
+from dashboard_cache import (SAMPLE_PREFIX, cached_agreement, cached_explanation,
+                             cached_faithfulness, cached_image, cached_model,
+                             cached_probabilities, cached_random_baseline, cached_sanity,
+                             model_calls)
 from explainers import compatible_methods
+from explainers.image.cam import cam_layer_names, has_cam_layers
 from explainers.image_io import ImageDecodeError
 from explainers.samples import SAMPLE_IMAGES
 from model_zoo import model_entries
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff"]
+DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
+MAX_METHODS, MAX_TARGETS = 6, 4
 
-st.header("Why this image?")
-left, right = st.columns([1, 1])
-with left:
+
+def clear_pick() -> None:
+    st.session_state.pop("image_pick", None)
+
+
+def choose_source() -> bytes | str:
+    """An image picked on another page, else the upload, else the chosen sample."""
+    pick = st.session_state.get("image_pick")
     upload = st.file_uploader("Upload an image", type=UPLOAD_TYPES, key="image_upload")
     sample = st.selectbox("…or pick a sample", SAMPLE_IMAGES, key="image_sample",
-                          disabled=upload is not None)
-with right:
+                          disabled=upload is not None or bool(pick))
+    if pick:
+        st.info("Explaining an image picked on another page:", icon=":material/link:")
+        st.text(str(pick))
+        st.button("Use my own image instead", on_click=clear_pick, key="image_pick_clear")
+        return str(pick)
+    return upload.getvalue() if upload is not None else SAMPLE_PREFIX + sample
+
+
+def method_settings(model, entries: list) -> dict[str, tuple]:
+    """Per-method parameters from the registry, one expander each; name -> sorted items."""
+    layers = cam_layer_names(model) if has_cam_layers(model) else None
+    params = {}
+    columns = st.columns(min(3, max(1, len(entries))))
+    for i, entry in enumerate(entries):
+        with columns[i % len(columns)].expander(f"{entry.title} settings"):
+            if entry.summary:
+                st.caption(entry.summary)
+            values = param_inputs(entry.defaults, entry.choices, f"image_param_{entry.name}",
+                                  layers)
+        params[entry.name] = tuple(sorted(values.items()))
+    return params
+
+
+def display_controls() -> Display:
+    cols = st.columns([3, 2, 2, 3, 2])
+    opacity = cols[0].slider("Overlay opacity", 0.0, 1.0, 0.5, 0.05, key="image_opacity")
+    signed = cols[1].selectbox("Signed maps", SIGNED_CHOICES, key="image_cmap_signed")
+    unsigned = cols[2].selectbox("Unsigned maps", UNSIGNED_CHOICES, key="image_cmap_unsigned")
+    keep = cols[3].slider("Keep the top % of pixels", 5, 100, 100, 5, key="image_keep_top")
+    absolute = cols[4].toggle("Absolute values", key="image_absolute")
+    raw = cols[4].toggle("Raw map beside", value=True, key="image_raw")
+    return Display(opacity, signed, unsigned, absolute, float(keep), raw)
+
+
+def layer_label(model, params: dict) -> dict:
+    """Parameters as shown: a CAM layer index by its module name."""
+    if "layer" in params and has_cam_layers(model):
+        return {**params, "layer": cam_layer_names(model)[params["layer"]]}
+    return params
+
+
+st.header("Why this image?")
+source_col, model_col, chart_col = st.columns([4, 4, 3])
+with source_col:
+    source = choose_source()
+with model_col:
     names = [e.name for e in model_entries("image")]
     model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
                               key="image_model")
     model = cached_model(model_name)
-    methods = {e.title: e.name for e in compatible_methods(model)}
-    method_title = st.selectbox("Method", list(methods), key="image_method")
-    opacity = st.slider("Overlay opacity", 0.0, 1.0, 0.5, 0.05, key="image_opacity")
+    entries = {e.name: e for e in compatible_methods(model)}
+    kept = st.session_state.get("image_methods", [m for m in DEFAULT_METHODS if m in entries])
+    st.session_state["image_methods"] = [m for m in kept if m in entries]  # after a model change
+    picked = st.multiselect("Methods", list(entries), key="image_methods",
+                            format_func=lambda name: entries[name].title,
+                            max_selections=MAX_METHODS)
 
-source = upload.getvalue() if upload is not None else SAMPLE_PREFIX + sample
 try:
     rgb = cached_image(source)
-except ImageDecodeError as err:
-    st.error(f"Could not read this file: {err}. Try a JPEG or PNG photo.")
+except (ImageDecodeError, ValueError) as err:
+    st.error(f"Could not read this image: {err}. Try a JPEG or PNG photo.")
     st.stop()
-
+source_id = hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest()
 probs = cached_probabilities(model_name, source)
-choices = top_k(probs, model.labels, 5)
-target = st.selectbox("Explain the class", choices, key="image_target",
-                      format_func=choice_label)[0]
-with st.spinner(f"Computing {method_title}…"):
-    result = cached_explanation(model_name, methods[method_title], source, target)
-
-image_col, chart_col = st.columns([3, 2])
-with image_col:
-    st.image(overlay(rgb, result.scores, result.signed, opacity),
-             caption=f"{method_title} for “{model.labels[target]}”", width="stretch")
-    st.caption(cost_caption(result))
 with chart_col:
-    st.subheader("Top-5 predictions")
+    st.caption("Top-5 predictions")
     st.plotly_chart(top_k_figure(probs, model.labels), width="stretch")
+with model_col:
+    targets = target_picker(probs, model.labels, key="image_targets", multiple=True,
+                            context=(model_name, source_id), max_selections=MAX_TARGETS)
+if not picked or not targets:
+    st.info("Pick at least one method and one class to explain.")
+    st.stop()
+params = method_settings(model, [entries[m] for m in picked])
+display = display_controls()
+st.session_state.setdefault("image_faithfulness", True)
+faithful = st.toggle("Deletion and insertion AUC for every map (a few seconds per map, once)",
+                     key="image_faithfulness")
+
+cells = [(m, t) for m in picked for t in targets]
+status, grid_slot = st.container(), st.empty()  # progress bars above the grid
+results = {}
+with status:
+    for method, target in cells:
+        try:
+            results[method, target] = cached_explanation(model_name, method, source, target,
+                                                         params[method])
+        except (ValueError, RuntimeError) as err:
+            st.warning(f"{entries[method].title} could not explain this image: {err}")
+cells = [c for c in cells if c in results]
+columns = len(targets) if len(targets) > 1 else min(3, len(cells))
+
+
+def title(method: str, target: int) -> str:
+    return f"{entries[method].title} · “{model.labels[target]}”"
+
+
+def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
+    """One grid cell: the overlay (and raw map), parameters, cost, AUCs, sanity badge."""
+    result = results[method, target]
+    lines = [params_caption(layer_label(model, dict(params[method]))), cost_caption(result)]
+    if (method, target) in auc:
+        lines.append(faithfulness_caption(auc[method, target].deletion_auc,
+                                          auc[method, target].insertion_auc))
+    report = sanity.get(method) if target == targets[0] else None
+    badge = sanity_badge(report.insensitive, report.final_spearman) if report else None
+    images = [overlay_view(rgb, result.scores, result.signed, display)]
+    if display.show_raw:
+        images.append(raw_view(result.scores, result.signed, display))
+    return Panel(title(method, target), tuple(line for line in lines if line), tuple(images), badge)
+
+
+def draw_grid(auc: dict, sanity: dict) -> list[Panel]:
+    panels = [panel(m, t, auc, sanity) for m, t in cells]
+    grid_slot.html(grid_html(panels, columns, {"model-calls": model_calls()}))
+    return panels
+
+
+sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())))
+sanity_wanted = sanity_key in st.session_state.get("image_sanity_done", set())
+if faithful or sanity_wanted:
+    draw_grid({}, {})  # the maps first; the checks below fill in their captions
+auc, baselines, sanity = {}, {}, {}
+with status:
+    if faithful:
+        auc = {(m, t): cached_faithfulness(model_name, m, source, t, params[m], results[m, t].scores)
+               for m, t in cells}
+        baselines = {t: cached_random_baseline(model_name, source, t) for t in targets}
+    if sanity_wanted:
+        sanity = {m: cached_sanity(model_name, m, source, targets[0], params[m]) for m in picked}
+panels = draw_grid(auc, sanity)
+
+down_png, down_npz = st.columns(2)
+down_png.download_button("Download the grid (PNG)", lambda: grid_png(panels, columns),
+                         file_name="explanations.png", mime="image/png", on_click="ignore",
+                         key="image_download_png")
+down_npz.download_button(
+    "Download the raw maps (.npz)",
+    lambda: scores_npz({f"{m}__{t}": results[m, t].scores for m, t in cells}),
+    file_name="explanations.npz", mime="application/octet-stream", on_click="ignore",
+    key="image_download_npz")
+if baselines:
+    st.caption("Deletion: the class probability as the most important pixels are blacked out "
+               "first (lower area is better). Insertion: as they are revealed on a black image "
+               "(higher is better). Random order for reference: " + "; ".join(
+                   f"“{model.labels[t]}” {faithfulness_caption(b.deletion_auc, b.insertion_auc)}"
+                   for t, b in baselines.items()))
+
+if len(cells) > 1:
+    st.subheader("Do the methods agree?")
+    maps = tuple(shown_scores(results[c].scores, results[c].signed, Display(absolute=True))[0]
+                 for c in cells)
+    matrix = cached_agreement(tuple((model_name, source_id, m, t, params[m]) for m, t in cells),
+                              maps)
+    st.plotly_chart(agreement_figure(matrix, [title(m, t) for m, t in cells]), width="stretch")
+    st.caption("Spearman rank correlation of |map| between every pair of panels "
+               "(1: same pixel ranking, 0: unrelated).")
+
+st.subheader("Sanity check")
+st.caption(f"Cascading randomisation (Adebayo et al. 2018): the layers of {model_name} are "
+           f"re-initialised from the output down and each method re-explains "
+           f"“{model.labels[targets[0]]}”. A map that barely changes does not depend on what "
+           "the model learned.")
+if st.button("Run the sanity check for the shown methods", key="image_sanity_run"):
+    st.session_state.setdefault("image_sanity_done", set()).add(sanity_key)
+    st.rerun()
+if sanity:
+    st.plotly_chart(sanity_figure({entries[m].title: ([s.layer for s in r.steps],
+                                                      [s.spearman for s in r.steps])
+                                   for m, r in sanity.items()}), width="stretch")
+    rows = [Panel(f"{entries[m].title}: original vs randomised",
+                  (f"Spearman ρ {r.final_spearman:.2f} after randomising {len(r.steps)} layers",),
+                  (raw_view(r.original.scores, r.original.signed, display),
+                   raw_view(r.steps[-1].scores, r.original.signed, display)),
+                  sanity_badge(r.insensitive, r.final_spearman))
+            for m, r in sanity.items() if r.steps]
+    st.html(grid_html(rows, min(3, len(rows)) or 1))

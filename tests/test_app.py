@@ -1,6 +1,8 @@
 """Page logic through Streamlit's AppTest: each page alone, and the app's navigation."""
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -13,31 +15,99 @@ def run_page(name: str) -> AppTest:
     return app.run()
 
 
-def test_image_page_draws_an_overlay_and_predictions():
-    app = run_page("image.py")
+FAST = {"image_param_integrated_gradients_steps": 8}  # keep the page test quick
+
+
+def run_image_page(**state) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / "image.py"), default_timeout=TIMEOUT)
+    for key, value in {**FAST, **state}.items():
+        app.session_state[key] = value
+    return app.run()
+
+
+def panel_captions(app: AppTest) -> list[str]:
+    """The text of each panel caption in the page's first grid, tags stripped."""
+    body = app.get("html")[0].proto.body
+    return [re.sub(r"<[^>]+>", " ", c) for c in re.findall(r"<figcaption.*?</figcaption>", body)]
+
+
+def test_image_page_draws_a_panel_per_method_with_time_and_faithfulness():
+    app = run_image_page()
     assert not app.exception, app.exception
     assert app.selectbox(key="image_model").value == "mobilenet_v2"
-    assert len(app.get("image")) == 1
-    assert "Grad-CAM" in app.get("image")[0].captions[0]
-    assert len(app.get("plotly_chart")) == 1
-    assert "Egyptian cat" in app.selectbox(key="image_target").format_func(
-        app.selectbox(key="image_target").value)
-    assert "s ·" in app.caption[0].value
+    assert app.multiselect(key="image_methods").value == ["gradcam", "integrated_gradients",
+                                                          "saliency"]
+    captions = panel_captions(app)
+    assert len(captions) == 3
+    for caption, title in zip(captions, ["Grad-CAM", "Integrated Gradients", "Saliency"]):
+        assert title in caption and "Egyptian cat" in caption
+        assert re.search(r"\d+\.\d\d s ·", caption)
+        assert re.search(r"deletion AUC 0\.\d{3}.*insertion AUC 0\.\d{3}", caption)
+    assert "steps=8" in captions[1]
+    body = app.get("html")[0].proto.body
+    assert body.count('src="data:image/jpeg;base64,') == 6  # overlay and raw map per panel
+    assert len(app.get("plotly_chart")) == 2  # top-5 and the agreement matrix
+    assert not app.get("imgs")  # no st.image: panels are inline data, not media URLs
 
 
-def test_image_page_offers_only_compatible_methods_and_switches(zoo):
+def test_image_page_offers_every_compatible_method(zoo):
     from explainers import compatible_methods
 
-    app = run_page("image.py")
-    options = app.selectbox(key="image_method").options
+    app = run_image_page(image_methods=["gradcam"], image_faithfulness=False)
+    options = app.multiselect(key="image_methods").options
     assert set(options) == {e.title for e in compatible_methods(zoo("mobilenet_v2"))}
-    assert {"Grad-CAM", "Saliency (gradient)", "Integrated Gradients"} <= set(options)
-    app.selectbox(key="image_method").set_value("Saliency (gradient)").run()
-    assert not app.exception
-    assert "Saliency" in app.get("image")[0].captions[0]
-    app.selectbox(key="image_sample").set_value("coffee").run()
-    assert "espresso" in app.selectbox(key="image_target").format_func(
-        app.selectbox(key="image_target").value)
+
+
+def test_display_controls_redraw_without_a_model_call():
+    app = run_image_page()
+    calls = re.search(r'data-model-calls="(\d+)"', app.get("html")[0].proto.body).group(1)
+    before = app.get("html")[0].proto.body
+    app.slider(key="image_opacity").set_value(0.9).run()
+    app.toggle(key="image_absolute").set_value(True).run()
+    app.slider(key="image_keep_top").set_value(20).run()
+    app.toggle(key="image_raw").set_value(False).run()
+    assert not app.exception, app.exception
+    after = app.get("html")[0].proto.body
+    assert re.search(r'data-model-calls="(\d+)"', after).group(1) == calls
+    assert after != before and after.count("data:image/jpeg") == 3
+
+
+def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
+    app = run_image_page(image_methods=["gradcam", "saliency"])
+    second = app.multiselect(key="image_targets").options[1]
+    app.multiselect(key="image_targets").select(second).run()
+    assert not app.exception, app.exception
+    captions = panel_captions(app)
+    assert len(captions) == 4
+    assert "Egyptian cat" in captions[0] and "Egyptian cat" not in captions[1]
+    assert 'repeat(2,' in app.get("html")[0].proto.body
+    app.selectbox(key="image_param_gradcam_layer_of_19").set_value(10).run()
+    assert "layer=1.features.10" in panel_captions(app)[0]
+
+
+def test_sanity_check_button_adds_badges_and_the_randomised_maps():
+    app = run_image_page(image_methods=["gradcam", "saliency"], image_faithfulness=False)
+    assert "sanity" not in app.get("html")[0].proto.body
+    app.button(key="image_sanity_run").click().run()
+    assert not app.exception, app.exception
+    captions = panel_captions(app)
+    assert all(("sanity ✓" in c) or ("insensitive to the model" in c) for c in captions)
+    assert len(app.get("html")) == 2 and "original vs randomised" in app.get("html")[1].proto.body
+
+
+def test_image_picked_on_another_page_is_used_and_can_be_cleared():
+    app = run_image_page(image_methods=["gradcam"], image_pick="sample:coffee")
+    assert not app.exception, app.exception
+    assert "espresso" in panel_captions(app)[0]
+    app.button(key="image_pick_clear").click().run()
+    assert "image_pick" not in app.session_state
+    assert "Egyptian cat" in panel_captions(app)[0]
+
+
+def test_an_unknown_picked_source_gives_one_message():
+    app = run_image_page(image_methods=["gradcam"], image_pick="nowhere:17")
+    assert not app.exception, app.exception
+    assert len(app.error) == 1 and "Could not read this image" in app.error[0].value
 
 
 def test_app_navigation_runs_the_default_page():

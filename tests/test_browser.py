@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from explainers import compatible_methods
 from tests.browser import chromium_page, dashboard
 
 TIMEOUT_MS = 180_000
@@ -14,23 +15,61 @@ def url():
         yield address
 
 
-def test_upload_an_image_and_see_the_overlay(url, sample_files, artifacts):
+GRID = "[data-model-calls]"  # the panel grid carries the server's count of model calls
+PANELS = 4
+
+
+def model_calls(page) -> int:
+    return int(page.locator(GRID).first.get_attribute("data-model-calls"))
+
+
+def wait_for_panels(page, count: int) -> None:
+    """Until the grid shows ``count`` panels, each with its deletion/insertion AUC."""
+    page.wait_for_function(
+        "n => { const g = document.querySelector('[data-model-calls]');"
+        " return g && g.querySelectorAll('figure').length === n &&"
+        " [...g.querySelectorAll('figcaption')].every(c => c.textContent.includes('insertion AUC')); }",
+        arg=count, timeout=TIMEOUT_MS)
+
+
+def add_method(page, panels_after: int) -> None:
+    """Pick the first method not yet picked in the Methods multiselect; wait for its panel."""
+    page.get_by_role("combobox", name="Methods").click()
+    page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    wait_for_panels(page, panels_after)
+
+
+def test_four_methods_and_an_opacity_change_that_calls_no_model(url, sample_files, artifacts, zoo):
+    available = len(compatible_methods(zoo("mobilenet_v2")))
     with chromium_page() as page:
         page.goto(url)
         page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
         page.locator('input[type="file"]').set_input_files(str(sample_files["coffee"]))
-        caption = page.get_by_text("Grad-CAM for “espresso”")
-        caption.wait_for(timeout=TIMEOUT_MS)
-        image = page.locator('[data-testid="stImage"] img').first
-        image.wait_for(timeout=TIMEOUT_MS)
+        page.locator(f"{GRID} figcaption", has_text="espresso").first.wait_for(timeout=TIMEOUT_MS)
+        wait_for_panels(page, 3)
+        page.get_by_role("button", name="Remove Saliency (gradient)").click()
+        wait_for_panels(page, 2)
+        shown = min(PANELS, available)
+        for count in range(3, shown + 1):
+            add_method(page, count)
+        # panels are inline images we encoded, never a media URL to the upload
+        first = page.locator(f"{GRID} img").first
+        before, calls = first.get_attribute("src"), model_calls(page)
+        assert before.startswith("data:image/jpeg;base64,")
+        page.get_by_role("slider", name="Overlay opacity").focus()
+        for _ in range(6):
+            page.keyboard.press("ArrowRight")
         page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
-            ".some(img => img.complete && img.naturalWidth === 600 && img.naturalHeight === 400)",
-            timeout=TIMEOUT_MS)
-        page.get_by_text("model evaluations").wait_for(timeout=TIMEOUT_MS)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)  # plotly loads lazily
-        page.screenshot(path=str(artifacts / "browser_image_upload.png"), full_page=True)
-        assert page.locator(".js-plotly-plot").count() == 1
+            "old => { const img = document.querySelector('[data-model-calls] img');"
+            " return img && img.getAttribute('src') !== old; }", arg=before, timeout=TIMEOUT_MS)
+        assert model_calls(page) == calls
+        assert page.locator(f"{GRID} figure").count() == shown
+        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=TIMEOUT_MS)  # agreement matrix
+        assert model_calls(page) == calls
+        page.set_viewport_size({"width": 1400, "height": 2200})
+        page.screenshot(path=str(artifacts / "browser_image_grid.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_a_broken_upload_gets_a_message_and_the_page_keeps_working(url, sample_files, artifacts):
@@ -38,8 +77,8 @@ def test_a_broken_upload_gets_a_message_and_the_page_keeps_working(url, sample_f
         page.goto(url)
         page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
         page.locator('input[type="file"]').set_input_files(str(sample_files["not_image"]))
-        page.get_by_text("Could not read this file").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Could not read this image").wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "browser_bad_upload.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
         page.locator('input[type="file"]').set_input_files(str(sample_files["chelsea"]))
-        page.get_by_text("Grad-CAM for “Egyptian cat”").wait_for(timeout=TIMEOUT_MS)
+        page.locator(f"{GRID} figcaption", has_text="Egyptian cat").first.wait_for(timeout=TIMEOUT_MS)

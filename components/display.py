@@ -1,0 +1,74 @@
+"""Display-only views of a map: absolute values, a top-k% mask, overlay and raw colours.
+
+Everything here is NumPy on a finished map, so changing a display setting never
+recomputes an explanation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from components.colormaps import SIGNED_CMAP, UNSIGNED_CMAP, colorize, scale_scores
+
+MASKED_GREY = 200  # raw-map colour of pixels outside the kept top k%
+DIM = 0.3  # overlay brightness of pixels outside the kept top k%
+
+
+@dataclass(frozen=True)
+class Display:
+    """The page's display controls."""
+
+    opacity: float = 0.5
+    signed_cmap: str = SIGNED_CMAP
+    unsigned_cmap: str = UNSIGNED_CMAP
+    absolute: bool = False
+    keep_top: float = 100.0  # percent of pixels kept, by |score|
+    show_raw: bool = True
+
+
+def shown_scores(scores: np.ndarray, signed: bool, display: Display) -> tuple[np.ndarray, bool]:
+    """The map as displayed: |scores| (then unsigned) when the display asks for absolute values."""
+    if signed and display.absolute:
+        return np.abs(scores), False
+    return np.asarray(scores), signed
+
+
+def top_mask(scores: np.ndarray, percent: float) -> np.ndarray:
+    """True on the ``percent`` % of pixels with the largest |score| (all when percent >= 100)."""
+    magnitude = np.abs(np.asarray(scores, dtype=np.float64))
+    if percent >= 100:
+        return np.ones(magnitude.shape, dtype=bool)
+    threshold = np.percentile(magnitude, 100 - percent)
+    return magnitude > threshold if percent <= 0 else magnitude >= threshold
+
+
+def _cmap(signed: bool, display: Display) -> str:
+    return display.signed_cmap if signed else display.unsigned_cmap
+
+
+def overlay_view(image: np.ndarray, scores: np.ndarray, signed: bool, display: Display) -> np.ndarray:
+    """Coloured map blended over the (H, W, 3) uint8 image; masked-out pixels dimmed.
+
+    Signed maps blend in proportion to |score|, so the photo shows where the map is ~0.
+    """
+    if image.shape[:2] != scores.shape:
+        raise ValueError(f"map {scores.shape} does not match image {image.shape[:2]}")
+    values, signed = shown_scores(scores, signed, display)
+    heat = colorize(values, signed, _cmap(signed, display)).astype(np.float32)
+    picture = image.astype(np.float32)
+    alpha = display.opacity
+    if signed:  # a diverging map's middle is white: let near-zero pixels show the photo
+        alpha = display.opacity * np.abs(scale_scores(values, True))[..., None]
+    blended = (1 - alpha) * picture + alpha * heat
+    keep = top_mask(values, display.keep_top)[..., None]
+    blended = np.where(keep, blended, DIM * picture)
+    return blended.round().clip(0, 255).astype(np.uint8)
+
+
+def raw_view(scores: np.ndarray, signed: bool, display: Display) -> np.ndarray:
+    """The map alone in its colormap; masked-out pixels light grey."""
+    values, signed = shown_scores(scores, signed, display)
+    colours = colorize(values, signed, _cmap(signed, display))
+    keep = top_mask(values, display.keep_top)[..., None]
+    return np.where(keep, colours, np.uint8(MASKED_GREY))

@@ -1,0 +1,13 @@
+"""Downloads of what the page shows: raw scores as one .npz."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+
+def scores_npz(maps: dict[str, np.ndarray]) -> bytes:
+    """Named float32 maps in one compressed .npz (``np.load(f)[name]``)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{name: np.asarray(m, dtype=np.float32) for name, m in maps.items()})
+    return buffer.getvalue()
