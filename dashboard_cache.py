@@ -82,7 +82,7 @@ def _shrunk(rgb: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
     return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, max_size="200MB")
 def cached_image(source: bytes | str) -> np.ndarray:
     """RGB of an upload's bytes or a named source, at most ``MAX_SIDE`` px long.
 
@@ -106,7 +106,7 @@ def _what(model_name: str, method: str, target: int) -> str:
     return f"{explainer_entry(method).title} for “{cached_model(model_name).labels[target]}”"
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, max_size="400MB")
 def cached_explanation(model_name: str, method: str, source: bytes | str, target: int,
                        params: Params = ()) -> Explanation:
     _count_model_call()
@@ -137,7 +137,7 @@ def cached_random_baseline(model_name: str, source: bytes | str,
         return random_baseline(cached_model(model_name), model_input(model_name, source), target)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=32, max_size="300MB")
 def cached_sanity(model_name: str, method: str, source: bytes | str, target: int,
                   params: Params = ()) -> SanityReport:
     """Cascading model-parameter randomisation (Adebayo et al. 2018) for one map."""

@@ -47,7 +47,8 @@ def _cmap(signed: bool, display: Display) -> str:
     return display.signed_cmap if signed else display.unsigned_cmap
 
 
-def overlay_view(image: np.ndarray, scores: np.ndarray, signed: bool, display: Display) -> np.ndarray:
+def overlay_view(image: np.ndarray, scores: np.ndarray, signed: bool,
+                 display: Display) -> np.ndarray:
     """Coloured map blended over the (H, W, 3) uint8 image; masked-out pixels dimmed.
 
     Signed maps blend in proportion to |score|, so the photo shows where the map is ~0.

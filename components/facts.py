@@ -12,11 +12,6 @@ def cost_caption(result: Explanation) -> str:
     return facts
 
 
-def choice_label(choice: tuple[int, str, float]) -> str:
-    """A top-k entry (index, label, probability) as the target picker shows it."""
-    return f"{choice[1]} ({choice[2]:.1%})"
-
-
 HIDDEN_PARAMS = ("batch",)  # speed knobs that do not change the map
 
 
@@ -28,6 +23,12 @@ def params_caption(params: dict[str, object]) -> str:
 
 def _short(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+FAITHFULNESS_NOTE = (
+    "Deletion AUC: the area under the class probability as the most important pixels are "
+    "replaced by the mean colour first (lower is better). Insertion AUC: as they are put "
+    "back into a blurred copy (higher is better).")
 
 
 def faithfulness_caption(deletion_auc: float, insertion_auc: float) -> str:

@@ -65,7 +65,8 @@ def panel_html(panel: Panel) -> str:
 
 def grid_html(panels: list[Panel], columns: int, attrs: dict[str, str] | None = None) -> str:
     """Panels row by row, ``columns`` per row; ``attrs`` become data-* attributes of the grid."""
-    data = "".join(f' data-{key}="{html.escape(str(value))}"' for key, value in (attrs or {}).items())
+    data = "".join(f' data-{key}="{html.escape(str(value))}"'
+                   for key, value in (attrs or {}).items())
     cells = "".join(panel_html(p) for p in panels)
     return (f'<div class="explanation-grid"{data} style="display:grid;gap:14px;'
             f'grid-template-columns:repeat({columns},minmax(0,1fr))">{cells}</div>')

@@ -10,7 +10,8 @@ from components.agreement import agreement_figure, sanity_figure
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, overlay_view, raw_view, shown_scores
 from components.export import scores_npz
-from components.facts import cost_caption, faithfulness_caption, params_caption, sanity_badge
+from components.facts import (FAITHFULNESS_NOTE, cost_caption, faithfulness_caption,
+                              params_caption, sanity_badge)
 from components.grid import Panel, grid_html, grid_png
 from components.pickers import param_inputs, target_picker
 from components.predictions import top_k_figure
@@ -164,8 +165,8 @@ if faithful or sanity_wanted:
 auc, baselines, sanity = {}, {}, {}
 with status:
     if faithful:
-        auc = {(m, t): cached_faithfulness(model_name, m, source, t, params[m], results[m, t].scores)
-               for m, t in cells}
+        auc = {(m, t): cached_faithfulness(model_name, m, source, t, params[m],
+                                           results[m, t].scores) for m, t in cells}
         baselines = {t: cached_random_baseline(model_name, source, t) for t in targets}
     if sanity_wanted:
         sanity = {m: cached_sanity(model_name, m, source, targets[0], params[m]) for m in picked}
@@ -181,11 +182,9 @@ down_npz.download_button(
     file_name="explanations.npz", mime="application/octet-stream", on_click="ignore",
     key="image_download_npz")
 if baselines:
-    st.caption("Deletion: the class probability as the most important pixels are blacked out "
-               "first (lower area is better). Insertion: as they are revealed on a black image "
-               "(higher is better). Random order for reference: " + "; ".join(
-                   f"“{model.labels[t]}” {faithfulness_caption(b.deletion_auc, b.insertion_auc)}"
-                   for t, b in baselines.items()))
+    st.caption(FAITHFULNESS_NOTE + " A random map scores: " + "; ".join(
+        f"“{model.labels[t]}” {faithfulness_caption(b.deletion_auc, b.insertion_auc)}"
+        for t, b in baselines.items()))
 
 if len(cells) > 1:
     st.subheader("Do the methods agree?")

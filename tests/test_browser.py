@@ -28,7 +28,8 @@ def wait_for_panels(page, count: int) -> None:
     page.wait_for_function(
         "n => { const g = document.querySelector('[data-model-calls]');"
         " return g && g.querySelectorAll('figure').length === n &&"
-        " [...g.querySelectorAll('figcaption')].every(c => c.textContent.includes('insertion AUC')); }",
+        " [...g.querySelectorAll('figcaption')]"
+        ".every(c => c.textContent.includes('insertion AUC')); }",
         arg=count, timeout=TIMEOUT_MS)
 
 
