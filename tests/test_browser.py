@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from explainers import compatible_methods
 from tests.browser import chromium_page, dashboard
@@ -67,6 +68,11 @@ def test_four_methods_and_an_opacity_change_that_calls_no_model(url, sample_file
         assert model_calls(page) == calls
         assert page.locator(f"{GRID} figure").count() == shown
         page.locator(".js-plotly-plot").nth(1).wait_for(timeout=TIMEOUT_MS)  # agreement matrix
+        assert model_calls(page) == calls
+        with page.expect_download(timeout=TIMEOUT_MS) as download:
+            page.get_by_role("button", name="Download the grid (PNG)").click()
+        sheet = Image.open(download.value.path())
+        assert sheet.format == "PNG" and sheet.width > 2 * 360
         assert model_calls(page) == calls
         page.set_viewport_size({"width": 1400, "height": 2200})
         page.screenshot(path=str(artifacts / "browser_image_grid.png"), full_page=True)
