@@ -139,13 +139,14 @@ def cached_random_baseline(model_name: str, source: bytes | str,
 
 @st.cache_data(show_spinner=False, max_entries=32, max_size="300MB")
 def cached_sanity(model_name: str, method: str, source: bytes | str, target: int,
-                  params: Params = ()) -> SanityReport:
-    """Cascading model-parameter randomisation (Adebayo et al. 2018) for one map."""
+                  params: Params = (), max_steps: int | None = None) -> SanityReport:
+    """Cascading model-parameter randomisation (Adebayo et al. 2018) for one map;
+    ``max_steps`` blocks from the output down (all when None)."""
     _count_model_call()
     with _progress(f"Sanity check: {_what(model_name, method, target)}…"):
         return cascading_randomisation(cached_model(model_name), method,
                                        model_input(model_name, source), target,
-                                       params=dict(params))
+                                       params=dict(params), max_steps=max_steps)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

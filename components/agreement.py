@@ -24,6 +24,6 @@ def sanity_figure(curves: dict[str, tuple[list[str], list[float]]]) -> go.Figure
                                  name=name, text=layers,
                                  hovertemplate="%{text}: ρ = %{y:.2f}<extra>" + name + "</extra>"))
     fig.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis_title="layers randomised (from the output down)",
+                      xaxis_title="blocks randomised (from the output down)",
                       yaxis=dict(title="Spearman ρ to the original", range=[-1.05, 1.05]))
     return fig

@@ -28,6 +28,7 @@ from model_zoo import model_entries
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff"]
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
 MAX_METHODS, MAX_TARGETS = 6, 4
+SANITY_DEPTHS = ("all", 1, 3, 5, 10)  # blocks randomised by the sanity check
 
 
 def clear_pick() -> None:
@@ -158,7 +159,9 @@ def draw_grid(auc: dict, sanity: dict) -> list[Panel]:
     return panels
 
 
-sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())))
+depth = st.session_state.get("image_sanity_depth", "all")
+max_steps = None if depth == "all" else int(depth)
+sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())), max_steps)
 sanity_wanted = sanity_key in st.session_state.get("image_sanity_done", set())
 if faithful or sanity_wanted:
     draw_grid({}, {})  # the maps first; the checks below fill in their captions
@@ -169,7 +172,8 @@ with status:
                                            results[m, t].scores) for m, t in cells}
         baselines = {t: cached_random_baseline(model_name, source, t) for t in targets}
     if sanity_wanted:
-        sanity = {m: cached_sanity(model_name, m, source, targets[0], params[m]) for m in picked}
+        sanity = {m: cached_sanity(model_name, m, source, targets[0], params[m], max_steps)
+                  for m in picked}
 panels = draw_grid(auc, sanity)
 
 down_png, down_npz = st.columns(2)
@@ -197,11 +201,14 @@ if len(cells) > 1:
                "(1: same pixel ranking, 0: unrelated).")
 
 st.subheader("Sanity check")
-st.caption(f"Cascading randomisation (Adebayo et al. 2018): the layers of {model_name} are "
+st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model_name} are "
            f"re-initialised from the output down and each method re-explains "
            f"“{model.labels[targets[0]]}”. A map that barely changes does not depend on what "
            "the model learned.")
-if st.button("Run the sanity check for the shown methods", key="image_sanity_run"):
+depth_col, run_col = st.columns([1, 2], vertical_alignment="bottom")
+depth_col.selectbox("Blocks to randomise, from the output down", SANITY_DEPTHS,
+                    key="image_sanity_depth")
+if run_col.button("Run the sanity check for the shown methods", key="image_sanity_run"):
     st.session_state.setdefault("image_sanity_done", set()).add(sanity_key)
     st.rerun()
 if sanity:
@@ -209,7 +216,7 @@ if sanity:
                                                       [s.spearman for s in r.steps])
                                    for m, r in sanity.items()}), width="stretch")
     rows = [Panel(f"{entries[m].title}: original vs randomised",
-                  (f"Spearman ρ {r.final_spearman:.2f} after randomising {len(r.steps)} layers",),
+                  (f"Spearman ρ {r.final_spearman:.2f} after randomising {len(r.steps)} blocks",),
                   (raw_view(r.original.scores, r.original.signed, display),
                    raw_view(r.steps[-1].scores, r.original.signed, display)),
                   sanity_badge(r.insensitive, r.final_spearman))

@@ -73,7 +73,7 @@ def test_display_controls_redraw_without_a_model_call():
 
 
 def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
-    app = run_image_page(image_methods=["gradcam", "saliency"])
+    app = run_image_page(image_methods=["gradcam", "saliency"], image_faithfulness=False)
     second = app.multiselect(key="image_targets").options[1]
     app.multiselect(key="image_targets").select(second).run()
     assert not app.exception, app.exception
@@ -86,17 +86,20 @@ def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
 
 
 def test_sanity_check_button_adds_badges_and_the_randomised_maps():
-    app = run_image_page(image_methods=["gradcam", "saliency"], image_faithfulness=False)
+    app = run_image_page(image_methods=["gradcam", "saliency"], image_faithfulness=False,
+                         image_sanity_depth=3)
     assert "sanity" not in app.get("html")[0].proto.body
     app.button(key="image_sanity_run").click().run()
     assert not app.exception, app.exception
     captions = panel_captions(app)
     assert all(("sanity ✓" in c) or ("insensitive to the model" in c) for c in captions)
     assert len(app.get("html")) == 2 and "original vs randomised" in app.get("html")[1].proto.body
+    assert "after randomising 3 blocks" in app.get("html")[1].proto.body
 
 
 def test_image_picked_on_another_page_is_used_and_can_be_cleared():
-    app = run_image_page(image_methods=["gradcam"], image_pick="sample:coffee")
+    app = run_image_page(image_methods=["gradcam"], image_pick="sample:coffee",
+                         image_faithfulness=False)
     assert not app.exception, app.exception
     assert "espresso" in panel_captions(app)[0]
     app.button(key="image_pick_clear").click().run()
