@@ -12,6 +12,11 @@ def cost_caption(result: Explanation) -> str:
     return facts
 
 
+def choice_label(choice: tuple[int, str, float]) -> str:
+    """A top-k entry (index, label, probability) as the text page's target picker shows it."""
+    return f"{choice[1]} ({choice[2]:.1%})"
+
+
 HIDDEN_PARAMS = ("batch",)  # speed knobs that do not change the map
 
 
