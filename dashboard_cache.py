@@ -21,12 +21,12 @@ import streamlit as st
 from PIL import Image
 
 from explainers import Explanation, explain, explainer_entry
-from explainers.image_io import to_tensor
+from explainers.image_io import LoadedImage, to_tensor
 from explainers.metrics import FaithfulnessScores, deletion_insertion, random_baseline
 from explainers.progress import reporting
 from explainers.rank import spearman_matrix
 from explainers.sanity import SanityReport, cascading_randomisation
-from explainers.sources import image_from_source
+from explainers.sources import load_source
 from model_zoo import Classifier, load_model, probabilities
 
 SAMPLE_PREFIX = "sample:"
@@ -50,16 +50,19 @@ def model_calls() -> int:
 
 
 @contextmanager
-def _progress(text: str) -> Iterator[None]:
-    """A progress bar fed by ``explainers.progress.report``, emptied when the work ends."""
+def _progress(text: str, steps: int = PROGRESS_STEPS) -> Iterator[None]:
+    """A progress bar fed by ``explainers.progress.report``, emptied when the work ends.
+
+    At most ``steps`` updates are drawn (each is stored and replayed on a cache hit).
+    """
     bar = st.progress(0.0, text=text)
     shown = [0]
 
     def update(fraction: float, note: str) -> None:
-        step = int(fraction * PROGRESS_STEPS)
+        step = int(fraction * steps)
         if step > shown[0]:
             shown[0] = step
-            bar.progress(fraction, text=text)
+            bar.progress(fraction, text=f"{text} {note}".strip())
 
     try:
         with reporting(update):
@@ -83,12 +86,20 @@ def _shrunk(rgb: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, max_size="200MB")
-def cached_image(source: bytes | str) -> np.ndarray:
-    """RGB of an upload's bytes or a named source, at most ``MAX_SIDE`` px long.
+def cached_loaded(source: bytes | str) -> LoadedImage:
+    """An upload's bytes or a named source, decoded and at most ``MAX_SIDE`` px long, with
+    the loader's notes. Raises ImageDecodeError (bad upload) or ValueError (unknown source)."""
+    loaded = load_source(source)
+    rgb = _shrunk(loaded.rgb)
+    if rgb.shape != loaded.rgb.shape:
+        note = f"worked on at {rgb.shape[1]}×{rgb.shape[0]} px"
+        return LoadedImage(rgb, loaded.format, (*loaded.notes, note))
+    return loaded
 
-    Raises ImageDecodeError (bad upload) or ValueError (unknown source).
-    """
-    return _shrunk(image_from_source(source))
+
+def cached_image(source: bytes | str) -> np.ndarray:
+    """RGB of ``cached_loaded``."""
+    return cached_loaded(source).rgb
 
 
 def model_input(model_name: str, source: bytes | str) -> object:
@@ -196,22 +207,6 @@ def cached_text_deletion(model_name: str, method: str, text: str, target: int, k
 GLOBAL_PROGRESS_STEPS = 20
 
 
-def _global_progress(text: str):
-    """A bar fed by ``explainers.progress.report``; returns (context manager, bar)."""
-    from explainers.progress import reporting
-
-    bar = st.progress(0.0, text=text)
-    shown = [0]
-
-    def update(fraction: float, note: str) -> None:
-        step = int(fraction * GLOBAL_PROGRESS_STEPS)
-        if step > shown[0]:
-            shown[0] = step
-            bar.progress(fraction, text=f"{text} {note}")
-
-    return reporting(update), bar
-
-
 @st.cache_resource(show_spinner="Building the data set…", max_entries=6)
 def cached_dataset(name: str, count: int):
     """A generated or bundled data set (shared, read-only: large arrays are not copied)."""
@@ -232,11 +227,8 @@ def cached_zip_dataset(data: bytes):
 def cached_activations(model_name: str, dataset_key: str, layer: str, _dataset):
     from explainers.global_views.extraction import extract
 
-    progress, bar = _global_progress("Extracting activations…")
-    with progress:
-        acts = extract(cached_model(model_name), _dataset, layer)
-    bar.empty()
-    return acts
+    with _progress("Extracting activations…", GLOBAL_PROGRESS_STEPS):
+        return extract(cached_model(model_name), _dataset, layer)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -244,11 +236,8 @@ def cached_projection(model_name: str, dataset_key: str, layer: str, method: str
                       seed: int, _features: np.ndarray):
     from explainers.global_views.projection import project
 
-    progress, bar = _global_progress(f"Projecting with {method}…")
-    with progress:
-        projection = project(_features, method, dims, seed)
-    bar.empty()
-    return projection
+    with _progress(f"Projecting with {method}…", GLOBAL_PROGRESS_STEPS):
+        return project(_features, method, dims, seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -272,15 +261,14 @@ def cached_actmax(model_name: str, objective, settings, previews: int = 8):
     """Activation maximisation with a progress bar and ``previews`` live intermediate images."""
     from explainers.global_views.actmax import maximise
 
-    progress, bar = _global_progress("Optimising…")
-    live = st.empty()
+    with _progress("Optimising…", GLOBAL_PROGRESS_STEPS):
+        live = st.empty()  # below the bar
 
-    def show(step: int, images: np.ndarray) -> None:
-        live.image(list(images[:8]), caption=[f"step {step}"] * min(len(images), 8), width=96)
+        def show(step: int, images: np.ndarray) -> None:
+            live.image(list(images[:8]), caption=[f"step {step}"] * min(len(images), 8),
+                       width=96)
 
-    with progress:
         result = maximise(cached_model(model_name), objective, settings,
                           max(settings.steps // max(previews, 1), 1), show)
-    bar.empty()
-    live.empty()
+        live.empty()
     return result

@@ -16,7 +16,7 @@ from components.grid import Panel, grid_html, grid_png
 from components.pickers import param_inputs, target_picker
 from components.predictions import top_k_figure
 from dashboard_cache import (SAMPLE_PREFIX, cached_agreement, cached_explanation,
-                             cached_faithfulness, cached_image, cached_model,
+                             cached_faithfulness, cached_loaded, cached_model,
                              cached_probabilities, cached_random_baseline, cached_sanity,
                              model_calls)
 from explainers import compatible_methods
@@ -99,10 +99,14 @@ with model_col:
                             max_selections=MAX_METHODS)
 
 try:
-    rgb = cached_image(source)
+    loaded = cached_loaded(source)
 except (ImageDecodeError, ValueError) as err:
     st.error(f"Could not read this image: {err}. Try a JPEG or PNG photo.")
     st.stop()
+rgb = loaded.rgb
+if loaded.notes:
+    with source_col:
+        st.caption("Note: " + "; ".join(loaded.notes) + ".")
 source_id = hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest()
 probs = cached_probabilities(model_name, source)
 with chart_col:
