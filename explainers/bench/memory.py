@@ -34,7 +34,7 @@ def explain_many(model, images, start: int, count: int) -> None:
 def memory(repeats: int, quick: bool) -> dict:
     model = load_model("mobilenet_v2")
     images = [to_tensor(sample_image(name)) for name in SAMPLE_IMAGES]
-    warmup, count = (3, 10) if quick else (100, 1000)
+    warmup, count = (2, 6) if quick else (100, 1000)
     explain_many(model, images, 0, warmup)
     gc.collect()
     before, trace, started = resident_mb(), [], time.perf_counter()
