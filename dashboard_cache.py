@@ -12,6 +12,7 @@ display change recomputed nothing).
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -73,6 +74,8 @@ def _progress(text: str, steps: int = PROGRESS_STEPS) -> Iterator[None]:
 
 @st.cache_resource(show_spinner="Loading the model (once per server)…", max_entries=8)
 def cached_model(name: str) -> Classifier:
+    if name.startswith(CHECKPOINT_PREFIX):
+        return _user_model(name)
     return load_model(name)
 
 
@@ -272,3 +275,38 @@ def cached_actmax(model_name: str, objective, settings, previews: int = 8):
                           max(settings.steps // max(previews, 1), 1), show)
         live.empty()
     return result
+
+
+CHECKPOINT_PREFIX = "checkpoint:"
+MAX_USER_MODELS = 4
+_user_models: dict[str, Classifier] = {}  # a user checkpoint's name -> its model, newest last
+_user_models_lock = threading.Lock()
+
+
+def _user_model(name: str) -> Classifier:
+    with _user_models_lock:
+        if name not in _user_models:
+            raise ValueError("this checkpoint is no longer loaded; upload it again")
+        return _user_models[name]
+
+
+@st.cache_resource(show_spinner="Loading your checkpoint…", max_entries=MAX_USER_MODELS)
+def _load_user_checkpoint(name: str, _weights: bytes, _labels: bytes | None) -> Classifier:
+    """Keyed by ``name``, which carries the content digest; raises CheckpointError."""
+    from model_zoo.checkpoint import load_checkpoint
+
+    model = load_checkpoint(name.split(":")[1], _weights, _labels, name=name)
+    with _user_models_lock:
+        _user_models[name] = model
+        while len(_user_models) > MAX_USER_MODELS:
+            _user_models.pop(next(iter(_user_models)))
+    return model
+
+
+def user_checkpoint(arch: str, weights: bytes, labels: bytes | None) -> str:
+    """Load a user's checkpoint once per content; the name every cached function accepts."""
+    digest = hashlib.sha256(weights + b"\0labels\0" + (labels or b"")).hexdigest()[:16]
+    name = f"{CHECKPOINT_PREFIX}{arch}:{digest}"
+    _load_user_checkpoint(name, weights, labels)
+    return name
+

@@ -7,6 +7,7 @@ import hashlib
 import streamlit as st
 
 from components.agreement import agreement_figure, sanity_figure
+from components.checkpoint_form import checkpoint_form
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, overlay_view, raw_view, shown_scores
 from components.export import scores_npz
@@ -18,14 +19,14 @@ from components.predictions import top_k_figure
 from dashboard_cache import (SAMPLE_PREFIX, cached_agreement, cached_explanation,
                              cached_faithfulness, cached_loaded, cached_model,
                              cached_probabilities, cached_random_baseline, cached_sanity,
-                             model_calls)
+                             model_calls, user_checkpoint)
 from explainers import compatible_methods
 from explainers.image.cam import cam_layer_names, has_cam_layers
 from explainers.image_io import ImageDecodeError
 from explainers.samples import SAMPLE_IMAGES
 from model_zoo import model_entries
 
-UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff"]
+UPLOAD_TYPES = None  # any file: the loader recognises formats by content
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
 MAX_METHODS, MAX_TARGETS = 6, 4
 SANITY_DEPTHS = ("all", 1, 3, 5, 10)  # blocks randomised by the sanity check
@@ -90,6 +91,12 @@ with model_col:
     names = [e.name for e in model_entries("image")]
     model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
                               key="image_model")
+    own = checkpoint_form("image_checkpoint")
+    if own is not None:
+        try:
+            model_name = user_checkpoint(own.arch, own.weights, own.labels)
+        except ValueError as err:
+            st.error(f"Could not load your checkpoint: {err}")
     model = cached_model(model_name)
     entries = {e.name: e for e in compatible_methods(model)}
     kept = st.session_state.get("image_methods", [m for m in DEFAULT_METHODS if m in entries])

@@ -48,7 +48,7 @@ def test_the_battery_through_one_page_session():
         else:
             assert not app.error, (name, messages(app))
             assert drawn(app), name
-            shown = " ".join(str(info.value) for info in app.info)
+            shown = " ".join(str(c.value) for c in [*app.info, *app.caption])
             assert case.note is None or case.note in shown, (name, shown)
     uploader(app, "image_upload").set_value(None).run()
     assert not app.exception and not app.error and drawn(app)
