@@ -78,8 +78,8 @@ def test_the_raw_upload_is_never_served_back_nor_written_to_disk(url, artifacts)
     started = time.time()
     responses, frames = [], []
     with chromium_page() as page:
-        page.on("response", responses.append)
-        page.on("websocket", lambda ws: ws.on("framereceived", frames.append))
+        page.on("response", lambda response: responses.append(response))
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
         page.goto(url)
         page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
         upload(page, "private.png", data)
