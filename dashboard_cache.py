@@ -171,23 +171,11 @@ def cached_agreement(keys: tuple, _maps: tuple[np.ndarray, ...]) -> np.ndarray:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_text_explanation(model_name: str, method: str, text: str, target: int,
-                            params: tuple[tuple[str, object], ...] = ()) -> Explanation:
+                            params: Params = ()) -> Explanation:
     """A text explanation, with a progress bar drawn inside (so a cache hit replays it)."""
-    from explainers import explainer_entry
-    from explainers.progress import reporting
-
-    bar = st.progress(0.0, text=f"Computing {explainer_entry(method).title}…")
-    shown = [0]
-
-    def update(fraction: float, _note: str) -> None:  # tenths only: each one is replayed
-        if int(fraction * 10) > shown[0]:
-            shown[0] = int(fraction * 10)
-            bar.progress(fraction)
-
-    with reporting(update):
-        result = explain(cached_model(model_name), method, text, target=target, **dict(params))
-    bar.empty()
-    return result
+    _count_model_call()
+    with _progress(f"Computing {explainer_entry(method).title}…"):
+        return explain(cached_model(model_name), method, text, target=target, **dict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -113,7 +113,7 @@ except (ImageDecodeError, ValueError) as err:
 rgb = loaded.rgb
 if loaded.notes:
     with source_col:
-        st.caption("Note: " + "; ".join(loaded.notes) + ".")
+        st.info("Note: " + "; ".join(loaded.notes) + ".", icon=":material/info:")
 source_id = hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest()
 probs = cached_probabilities(model_name, source)
 with chart_col:
