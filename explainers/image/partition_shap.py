@@ -10,9 +10,10 @@ queue go first-in first-out (shap breaks them with the global NumPy RNG).
 
 Why ours and not a call into shap: shap builds every masked image as a flat copy of all
 H*W*3 values and keeps a full boolean mask per queued node; we keep each context as the
-few rectangles it is made of and paint them into a blurred copy per chunk. At 500 evals
-on MobileNetV2 224 px (cli.py bench --only image_perturbation) ours is within a few
-percent of the forward-pass floor, shap's Partition explainer is slower (see README).
+few rectangles it is made of and paint them into a blurred copy per chunk. Measured on
+224 px at 500 evals with a near-free model (QuadrantNet, one thread), so only the
+bookkeeping counts: ours 0.47 s, shap 2.64 s, i.e. about 0.9 ms vs 5.3 ms per evaluation
+next to MobileNetV2's ~15 ms forward. The outputs are equal (tests/test_perturbation_methods.py).
 """
 from __future__ import annotations
 
