@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from typing import Callable
 
 import numpy as np
 import torch
@@ -31,7 +32,8 @@ TARGET = 285
 
 
 def settings(method: str, quick: bool) -> dict:
-    return explainer_entry(method).defaults | {"batch": IMAGE_BATCH} | (QUICK[method] if quick else {})
+    quick_settings = QUICK[method] if quick else {}
+    return explainer_entry(method).defaults | {"batch": IMAGE_BATCH} | quick_settings
 
 
 def numpy_logits(model: ImageClassifier, images: np.ndarray) -> np.ndarray:
@@ -41,16 +43,16 @@ def numpy_logits(model: ImageClassifier, images: np.ndarray) -> np.ndarray:
                             .float()).numpy()
 
 
-def occlusion_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> callable:
+def occlusion_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> Callable[[], object]:
     from captum.attr import Occlusion
 
     occlusion = Occlusion(model.module)
     return lambda: occlusion.attribute(
-        x, sliding_window_shapes=(3, p["window"], p["window"]), strides=(3, p["stride"], p["stride"]),
-        target=TARGET, baselines=0.0, perturbations_per_eval=p["batch"])
+        x, sliding_window_shapes=(3, p["window"], p["window"]),
+        strides=(3, p["stride"], p["stride"]), target=TARGET, baselines=0.0, perturbations_per_eval=p["batch"])
 
 
-def lime_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> callable:
+def lime_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> Callable[[], object]:
     from lime.lime_image import LimeImageExplainer
 
     labels = superpixels(x, p["segments"])
@@ -66,7 +68,7 @@ def lime_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> callable:
     return run
 
 
-def shap_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> callable:
+def shap_library(model: ImageClassifier, x: torch.Tensor, p: dict) -> Callable[[], object]:
     import shap
 
     height, width = x.shape[-2:]

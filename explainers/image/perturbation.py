@@ -36,8 +36,9 @@ def fill_image(x: torch.Tensor, fill: str, kernel: int) -> torch.Tensor:
     raise ValueError(f"unknown fill {fill!r}; choose one of {', '.join(FILLS)}")
 
 
-def target_scores(model: ImageClassifier, target: int, make_batch: Callable[[int, int], torch.Tensor],
-                  total: int, batch: int, label: str, probability: bool = False) -> torch.Tensor:
+def target_scores(model: ImageClassifier, target: int,
+                  make_batch: Callable[[int, int], torch.Tensor], total: int, batch: int,
+                  label: str, probability: bool = False) -> torch.Tensor:
     """(total,) target logits (or softmax probabilities) of images built chunk by chunk."""
 
     def forward(images: torch.Tensor) -> torch.Tensor:
