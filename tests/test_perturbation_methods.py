@@ -114,8 +114,10 @@ def test_lime_agrees_in_rank_with_the_lime_package():
         image.permute(1, 2, 0).double().numpy(), classifier, labels=(1,), top_labels=None,
         num_samples=1000, segmentation_fn=lambda _: labels, batch_size=100)
     theirs = dict(found.local_exp[1])
-    per_segment = [ours[labels == s].mean() for s in range(labels.max() + 1)]
-    assert spearman(np.array(per_segment), np.array([theirs[s] for s in sorted(theirs)])) > 0.9
+    ours = np.array([ours[labels == s].mean() for s in range(labels.max() + 1)])
+    theirs = np.array([theirs[s] for s in sorted(theirs)])
+    assert spearman(ours, theirs) > 0.9
+    assert np.allclose(ours, theirs, atol=0.05 * np.abs(theirs).max())  # other random samples
 
 
 def test_weighted_ridge_matches_scikit_learn():
