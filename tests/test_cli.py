@@ -90,6 +90,9 @@ def test_bench_reports_floors_ratios_and_libraries():
     assert {"gradcam_pp", "layercam", "eigencam", "scorecam", "smoothgrad", "grad_x_input",
             "guided_backprop", "guided_gradcam", "lrp_epsilon", "lrp_zplus"} <= rows.keys()
     assert rows["integrated_gradients"]["library"].startswith("captum")
+    assert {"occlusion", "lime", "shap", "rise"} <= rows.keys()
+    assert rows["occlusion"]["library"].startswith("captum") and "library" not in rows["rise"]
+    assert rows["lime"]["library"].startswith("lime") and rows["shap"]["library"].startswith("shap")
     load = report["load"]
     assert load["address"] == "127.0.0.1" and load["concurrent"]["sessions"] == 2
     assert load["single"]["p50_seconds"] > 0 and load["concurrent"]["page_errors"] == 0

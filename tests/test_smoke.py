@@ -19,7 +19,9 @@ FAST = {"integrated_gradients": {"steps": 16, "batch": 16},
         "integrated_gradients_text": {"steps": 16, "batch": 16},
         "shap_text": {"max_evals": 64}, "lime_text": {"samples": 64},
         "scorecam": {"layer": 1},  # an early block: 16-24 channels, not 1280 masked passes
-        "smoothgrad": {"samples": 4, "batch": 4}}
+        "smoothgrad": {"samples": 4, "batch": 4},
+        "occlusion": {"window": 56, "stride": 56}, "lime": {"segments": 16, "samples": 16},
+        "shap": {"max_evals": 16}, "rise": {"masks": 16}}
 MODELS = [e.name for e in model_entries()] + ["hf:tiny-bert"]
 METHODS = [e.name for e in explainer_entries()]
 
