@@ -61,3 +61,12 @@ def sample_files(tmp_path_factory) -> dict[str, Path]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _main_thread_torch_threads():
+    """A test that pins torch's thread count does not slow the tests after it."""
+    before = torch.get_num_threads()
+    yield
+    if torch.get_num_threads() != before:
+        torch.set_num_threads(before)

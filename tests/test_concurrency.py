@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explainers import explain, explainer_entries, explainer_entry
-from tests.helpers import assert_untouched
+from tests.helpers import assert_untouched, on_one_torch_thread
 from tests.test_smoke import FAST
 
 JOBS = [("gradcam", 285), ("gradcam", 281), ("saliency", 285), ("gradcam", 967),
@@ -19,6 +19,7 @@ def test_threads_on_one_shared_model_match_sequential_runs(zoo, chelsea, coffee)
     images = {285: chelsea, 281: chelsea, 282: chelsea, 967: coffee}
     params = {"integrated_gradients": {"steps": 8, "batch": 8}}
 
+    @on_one_torch_thread
     def run(job):
         method, target = job
         return explain(model, method, images[target], target=target, **params.get(method, {}))
@@ -46,9 +47,10 @@ def test_attention_from_threads_matches_sequential_runs(zoo):
     model = zoo("minilm_sentiment")
     sentences = ["I love it", "this is awful and slow", "the bus leaves at noon",
                  "best day ever, thank you all", "meh"] * 2
-    sequential = [explain(model, "attention", s) for s in sentences]
+    run = on_one_torch_thread(lambda sentence: explain(model, "attention", sentence))
+    sequential = [run(s) for s in sentences]
     with ThreadPoolExecutor(max_workers=6) as pool:
-        concurrent = list(pool.map(lambda s: explain(model, "attention", s), sentences))
+        concurrent = list(pool.map(run, sentences))
     for one, other in zip(sequential, concurrent):
         assert one.tokens == other.tokens
         np.testing.assert_allclose(one.scores, other.scores, atol=1e-6)
@@ -67,6 +69,7 @@ def test_every_image_method_from_8_threads_matches_sequential_runs(method, zoo, 
     params = FAST.get(method, {})
     jobs = [(chelsea, 285), (coffee, 967)] * 4
 
+    @on_one_torch_thread
     def run(job):
         image, target = job
         return explain(model, method, image, target=target, **params)

@@ -13,7 +13,7 @@ from explainers.image.integrated_gradients import baseline_image
 from explainers.progress import reporting
 from explainers.rank import spearman
 from explainers.run import to_image_grid
-from tests.helpers import assert_untouched, hook_count
+from tests.helpers import assert_untouched, hook_count, on_one_torch_thread
 from tests.image_method_models import conv_model, models, red_and_green
 from tests.tiny_models import tiny_image_model
 
@@ -281,6 +281,7 @@ def test_threads_on_one_shared_model_match_sequential_runs(zoo, chelsea, coffee)
             ("lrp_zplus", coffee, 967), ("guided_backprop", chelsea, 281),
             ("eigencam", coffee, 967), ("gradcam_pp", chelsea, 281), ("grad_x_input", coffee, 967)]
 
+    @on_one_torch_thread
     def run(job):
         return explain(model, job[0], job[1], target=job[2]).scores
 
