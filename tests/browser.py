@@ -66,3 +66,8 @@ def chromium_page() -> Iterator[object]:
             yield browser.new_page(viewport={"width": 1400, "height": 1100})
         finally:
             browser.close()
+
+
+def image_upload(page):
+    """The image page's own uploader (the checkpoint form below it has two more)."""
+    return page.get_by_label("Upload an image").get_by_test_id("stFileUploaderDropzoneInput")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from tests.browser import chromium_page, dashboard
+from tests.browser import chromium_page, dashboard, image_upload
 
 TIMEOUT_MS = 180_000
 
@@ -45,7 +45,7 @@ def test_four_methods_and_an_opacity_change_that_calls_no_model(url, sample_file
     with chromium_page() as page:
         page.goto(url)
         page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
-        page.locator('input[type="file"]').set_input_files(str(sample_files["coffee"]))
+        image_upload(page).set_input_files(str(sample_files["coffee"]))
         page.locator(f"{GRID} figcaption", has_text="espresso").first.wait_for(timeout=TIMEOUT_MS)
         wait_for_panels(page, 3)
         page.get_by_role("button", name="Remove Saliency (gradient)").click()
@@ -80,9 +80,9 @@ def test_a_broken_upload_gets_a_message_and_the_page_keeps_working(url, sample_f
     with chromium_page() as page:
         page.goto(url)
         page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
-        page.locator('input[type="file"]').set_input_files(str(sample_files["not_image"]))
+        image_upload(page).set_input_files(str(sample_files["not_image"]))
         page.get_by_text("Could not read this image").wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "browser_bad_upload.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
-        page.locator('input[type="file"]').set_input_files(str(sample_files["chelsea"]))
+        image_upload(page).set_input_files(str(sample_files["chelsea"]))
         page.locator(f"{GRID} figcaption", has_text="Egyptian cat").first.wait_for(timeout=TIMEOUT_MS)

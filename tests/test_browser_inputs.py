@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from tests.bad_images import battery
-from tests.browser import chromium_page, dashboard
+from tests.browser import chromium_page, dashboard, image_upload
 
 TIMEOUT_MS = 180_000
 CASES = battery()
@@ -39,7 +39,7 @@ def marked_png(token: str) -> bytes:
 
 
 def upload(page, name: str, data: bytes) -> None:
-    page.locator('input[type="file"]').first.set_input_files(
+    image_upload(page).set_input_files(
         {"name": name, "mimeType": "image/png", "buffer": data})
 
 
