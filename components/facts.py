@@ -6,7 +6,8 @@ from explainers import Explanation
 
 def cost_caption(result: Explanation) -> str:
     """Seconds, model evaluations and, where the method has one, the completeness gap."""
-    facts = f"{result.seconds:.2f} s · {result.model_evals} model evaluations"
+    evals = result.model_evals
+    facts = f"{result.seconds:.2f} s · {evals} model evaluation{'' if evals == 1 else 's'}"
     if result.delta is not None:
         facts += f" · completeness gap {result.delta:+.3f}"
     return facts

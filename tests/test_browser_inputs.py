@@ -68,7 +68,7 @@ def test_bad_uploads_get_one_message_then_a_good_one_works(url, artifacts):
         page.screenshot(path=str(artifacts / "browser_hostile_upload.png"), full_page=True)
         upload(page, "photo.gif", CASES["animated_gif"].data)
         page.get_by_text("3 frames").first.wait_for(timeout=TIMEOUT_MS)
-        page.get_by_text("model evaluations").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("model evaluation").first.wait_for(timeout=TIMEOUT_MS)
         assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -83,7 +83,7 @@ def test_the_raw_upload_is_never_served_back_nor_written_to_disk(url, artifacts)
         page.goto(url)
         page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
         upload(page, "private.png", data)
-        page.get_by_text("model evaluations").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("model evaluation").first.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(artifacts / "browser_private_upload.png"), full_page=True)
         bodies = []

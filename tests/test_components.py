@@ -9,7 +9,8 @@ from PIL import Image
 from components.agreement import agreement_figure, sanity_figure
 from components.display import Display, overlay_view, raw_view, shown_scores, top_mask
 from components.export import scores_npz
-from components.facts import params_caption, sanity_badge
+from components.facts import cost_caption, params_caption, sanity_badge
+from explainers import Explanation
 from components.grid import Panel, grid_html, grid_png
 
 RNG = np.random.default_rng(0)
@@ -83,3 +84,12 @@ def test_figures_and_captions():
     assert list(fig.data[0].y) == [0.9, 0.1]
     assert params_caption({"steps": 8, "batch": 16, "sigma": 0.25}) == "steps=8, sigma=0.25"
     assert sanity_badge(True, 0.93)[0] == "warn" and sanity_badge(False, 0.1)[0] == "ok"
+
+
+
+def test_cost_caption_counts_in_words():
+    def caption(evals: int, delta: float | None = None) -> str:
+        return cost_caption(Explanation(scores=np.zeros((2, 2), np.float32), method="m", target=0,
+                                        signed=False, seconds=0.5, model_evals=evals, delta=delta))
+    assert caption(1) == "0.50 s · 1 model evaluation"
+    assert caption(52, 0.01) == "0.50 s · 52 model evaluations · completeness gap +0.010"
