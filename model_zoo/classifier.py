@@ -22,7 +22,11 @@ class Normalize(nn.Module):
         self.register_buffer("std", torch.tensor(std).view(1, -1, 1, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return (x - self.mean) / self.std
+        # Channels-last from here on: oneDNN's convolutions run faster on it. Measured on
+        # MobileNetV2 at 224 px, batch 16, 2 cores: forward 9-11 ms/image against 15-16 ms
+        # in NCHW; forward+backward 23 against 28-31 ms/image.
+        # Gradients to ``x`` come back channels-last too (same values; use reshape, not view).
+        return ((x - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
 
 
 def freeze(module: nn.Module) -> nn.Module:

@@ -87,3 +87,22 @@ def test_torchvision_compat_is_a_noop_once_imported():
     before = torchvision_compat._library
     torchvision_compat.ensure_torchvision_importable()
     assert torchvision_compat._library is before
+
+
+@pytest.mark.parametrize("name", IMAGE_MODELS)
+def test_channels_last_inside_the_model_changes_no_answer(zoo, name, chelsea):
+    """Normalize hands the network channels-last tensors (faster convolutions); the logits
+    and the input gradient are those of the plain NCHW network."""
+    import torch
+
+    model = zoo(name)
+    normalize, network = model.module[0], model.module[1]
+    x = model.preprocess(chelsea).requires_grad_(True)
+    inside = normalize(x)
+    assert inside.is_contiguous(memory_format=torch.channels_last)
+    ours = model.module(x)
+    plain = network(((x - normalize.mean) / normalize.std).contiguous())
+    np.testing.assert_allclose(ours.detach().numpy(), plain.detach().numpy(), rtol=1e-4, atol=1e-4)
+    (grad,) = torch.autograd.grad(ours[0, 285], x)
+    (plain_grad,) = torch.autograd.grad(plain[0, 285], x)
+    np.testing.assert_allclose(grad.numpy(), plain_grad.numpy(), atol=1e-4 * float(plain_grad.abs().max()))
