@@ -21,6 +21,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from components.display import Display, overlay_view, raw_view
+from components.grid import data_uri
 from explainers import Explanation, explain, explainer_entry
 from explainers.image_io import LoadedImage, to_tensor
 from explainers.metrics import FaithfulnessScores, deletion_insertion, random_baseline
@@ -118,6 +120,21 @@ def cached_probabilities(model_name: str, source: bytes | str) -> np.ndarray:
 
 def _what(model_name: str, method: str, target: int) -> str:
     return f"{explainer_entry(method).title} for “{cached_model(model_name).labels[target]}”"
+
+
+@st.cache_data(show_spinner=False, max_entries=512, max_size="300MB")
+def cached_panel_images(key: tuple, display_key: tuple, _display: Display, _rgb: np.ndarray,
+                        _scores: np.ndarray, signed: bool) -> tuple[tuple[np.ndarray, str], ...]:
+    """A panel's overlay (and raw map) with their data URIs, drawn once per map and display.
+
+    ``key`` identifies the map, ``display_key`` the display (arrays are not hashed). A warm
+    rerun of the image page drew and encoded every panel twice, about 0.13 s of a 0.39 s
+    interaction for three panels on a 600 px photo; from here it is a cache hit.
+    """
+    images = [overlay_view(_rgb, _scores, signed, _display)]
+    if _display.show_raw:
+        images.append(raw_view(_scores, signed, _display))
+    return tuple((image, data_uri(image)) for image in images)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, max_size="400MB")

@@ -27,6 +27,13 @@ class Panel:
     lines: tuple[str, ...]
     images: tuple[np.ndarray, ...]  # overlay, then the raw map if shown
     badge: tuple[str, str] | None = None  # (kind in BADGE_COLOURS, text)
+    uris: tuple[str, ...] = ()  # the images already encoded (``data_uri``), if cached
+
+
+def panel_uris(panel: Panel) -> tuple[str, ...]:
+    if len(panel.uris) == len(panel.images):
+        return panel.uris
+    return tuple(data_uri(img) for img in panel.images)
 
 
 def fit(rgb: np.ndarray, side: int) -> Image.Image:
@@ -54,9 +61,9 @@ def _badge_html(badge: tuple[str, str] | None) -> str:
 
 
 def panel_html(panel: Panel) -> str:
-    images = "".join(f'<img src="{data_uri(img)}" alt="{html.escape(panel.title)}" '
+    images = "".join(f'<img src="{uri}" alt="{html.escape(panel.title)}" '
                      f'style="width:{100 // len(panel.images)}%;display:inline-block">'
-                     for img in panel.images)
+                     for uri in panel_uris(panel))
     lines = "".join(f'<div class="panel-line">{html.escape(line)}</div>' for line in panel.lines)
     return (f'<figure class="panel" style="margin:0">{images}<figcaption style="font-size:0.85em;'
             f'line-height:1.35"><b>{html.escape(panel.title)}</b> {_badge_html(panel.badge)}'

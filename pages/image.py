@@ -3,13 +3,14 @@ faithfulness, the methods' agreement and a sanity check. Display controls only r
 from __future__ import annotations
 
 import hashlib
+from dataclasses import astuple
 
 import streamlit as st
 
 from components.agreement import agreement_figure, sanity_figure
 from components.checkpoint_form import checkpoint_form
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
-from components.display import Display, overlay_view, raw_view, shown_scores
+from components.display import Display, raw_view, shown_scores
 from components.export import scores_npz
 from components.facts import (FAITHFULNESS_NOTE, cost_caption, faithfulness_caption,
                               params_caption, sanity_badge)
@@ -18,8 +19,8 @@ from components.pickers import param_inputs, target_picker
 from components.predictions import top_k_figure
 from dashboard_cache import (SAMPLE_PREFIX, cached_agreement, cached_explanation,
                              cached_faithfulness, cached_loaded, cached_model,
-                             cached_probabilities, cached_random_baseline, cached_sanity,
-                             model_calls, user_checkpoint)
+                             cached_panel_images, cached_probabilities, cached_random_baseline,
+                             cached_sanity, model_calls, user_checkpoint)
 from explainers import compatible_methods
 from explainers.image.cam import cam_layer_names, has_cam_layers
 from explainers.image_io import ImageDecodeError
@@ -158,10 +159,10 @@ def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
                                           auc[method, target].insertion_auc))
     report = sanity.get(method) if target == targets[0] else None
     badge = sanity_badge(report.insensitive, report.final_spearman) if report else None
-    images = [overlay_view(rgb, result.scores, result.signed, display)]
-    if display.show_raw:
-        images.append(raw_view(result.scores, result.signed, display))
-    return Panel(title(method, target), tuple(line for line in lines if line), tuple(images), badge)
+    drawn = cached_panel_images((model_name, source_id, method, target, params[method]),
+                                astuple(display), display, rgb, result.scores, result.signed)
+    return Panel(title(method, target), tuple(line for line in lines if line),
+                 tuple(image for image, _ in drawn), badge, tuple(uri for _, uri in drawn))
 
 
 def draw_grid(auc: dict, sanity: dict) -> list[Panel]:
@@ -174,7 +175,9 @@ depth = st.session_state.get("image_sanity_depth", "all")
 max_steps = None if depth == "all" else int(depth)
 sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())), max_steps)
 sanity_wanted = sanity_key in st.session_state.get("image_sanity_done", set())
-if faithful or sanity_wanted:
+faithful_keys = {(model_name, source_id, m, t, params[m]) for m, t in cells}
+faithful_seen = st.session_state.setdefault("image_faithful_seen", set())
+if (faithful and not faithful_keys <= faithful_seen) or sanity_wanted:
     draw_grid({}, {})  # the maps first; the checks below fill in their captions
 auc, baselines, sanity = {}, {}, {}
 with status:
@@ -182,6 +185,7 @@ with status:
         auc = {(m, t): cached_faithfulness(model_name, m, source, t, params[m],
                                            results[m, t].scores) for m, t in cells}
         baselines = {t: cached_random_baseline(model_name, source, t) for t in targets}
+        faithful_seen |= faithful_keys  # known cached: next time the grid is drawn once
     if sanity_wanted:
         sanity = {m: cached_sanity(model_name, m, source, targets[0], params[m], max_steps)
                   for m in picked}
