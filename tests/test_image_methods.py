@@ -135,6 +135,16 @@ def test_smoothgrad_reports_progress_and_averages_noise():
     assert not np.allclose(noisy, explain(model, "saliency", image, target=2).scores)
 
 
+def test_smoothgrad_batch_size_does_not_change_the_samples():
+    """One seeded noise stream, split into equal chunks: any batch gives the same map."""
+    model = conv_model(2)
+    image = torch.rand(3, 16, 16, generator=torch.Generator().manual_seed(8))
+    maps = [explain(model, "smoothgrad", image, target=2, samples=25, batch=b).scores
+            for b in (25, 16, 7, 1)]
+    for other in maps[1:]:
+        np.testing.assert_allclose(other, maps[0], rtol=1e-5, atol=1e-7)
+
+
 def test_gradient_times_input_equals_integrated_gradients_on_a_linear_model():
     torch.manual_seed(7)
     net = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 4))
