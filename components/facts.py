@@ -4,10 +4,13 @@ from __future__ import annotations
 from explainers import Explanation
 
 
+def evaluations(count: int) -> str:
+    return f"{count} model evaluation{'' if count == 1 else 's'}"
+
+
 def cost_caption(result: Explanation) -> str:
     """Seconds, model evaluations and, where the method has one, the completeness gap."""
-    evals = result.model_evals
-    facts = f"{result.seconds:.2f} s · {evals} model evaluation{'' if evals == 1 else 's'}"
+    facts = f"{result.seconds:.2f} s · {evaluations(result.model_evals)}"
     if result.delta is not None:
         facts += f" · completeness gap {result.delta:+.3f}"
     return facts

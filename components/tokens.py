@@ -19,7 +19,9 @@ CELL = "padding:3px 5px;border-radius:3px;white-space:pre;unicode-bidi:isolate"
 TABLE_STYLE = ("<style>.token-table{border-collapse:separate;border-spacing:2px;font-size:.9rem}"
                f".token-table td,.token-table th{{{CELL};text-align:center;font-weight:400}}"
                ".token-table th.method{text-align:left;font-weight:600;position:sticky;left:0;"
-               "background:var(--background-color,#fff);z-index:1}</style>")
+               "background:var(--background-color,#fff);z-index:1;white-space:normal;"
+               "min-width:12em;max-width:17em}"
+               ".token-table .facts{font-weight:400;font-size:.75rem;opacity:.75}</style>")
 
 
 def safe_text(text: str) -> str:
@@ -75,16 +77,16 @@ def token_table_html(columns: tuple[str, ...], rows: list[TokenRow],
                      fact_names: tuple[str, ...] = ()) -> str:
     """Methods as rows over the same token columns; each row scaled and coloured alone.
 
-    The facts (seconds, deletion score, ...) come right after the method's name, so they
-    stay in view when a long sentence scrolls sideways.
+    Each row's facts (seconds, deletion score, ...) sit under the method's name in the
+    sticky first column, so they stay in view when a long sentence scrolls sideways.
     """
-    facts = "".join(f"<th>{safe_text(f)}</th>" for f in fact_names)
+    def facts(row: TokenRow) -> str:
+        shown = [f"{name} {value}".strip() for name, value in zip(fact_names, row.facts) if value]
+        return f'<div class="facts">{safe_text(" · ".join(shown))}</div>' if shown else ""
+
     body = "".join(
-        f'<tr class="method-row"><th class="method">{safe_text(r.title)}</th>'
-        + "".join(f"<td>{safe_text(f)}</td>" for f in r.facts)
+        f'<tr class="method-row"><th class="method">{safe_text(r.title)}{facts(r)}</th>'
         + score_cells(columns, r) + "</tr>"
         for r in rows)
     return (f'{TABLE_STYLE}<div style="overflow-x:auto"><table class="token-table">'
-            f'<thead><tr><th class="method"></th>{facts}<th colspan="{len(columns)}"></th></tr>'
-            "</thead>"
             f"<tbody>{body}</tbody></table></div>")

@@ -3,7 +3,7 @@ and the model's attention laid out layer by head."""
 import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
-from components.facts import choice_label
+from components.facts import choice_label, evaluations
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_model, cached_probabilities, cached_text_deletion,
@@ -16,7 +16,7 @@ from model_zoo import model_entries
 MAX_CHARS = 5000
 HF_CHOICE = "Hugging Face model (id or local folder)…"
 DEFAULT_METHODS = ("integrated_gradients_text", "occlusion_text", "attention")
-FACTS = ("seconds", "evaluations", "deletion drop", "completeness gap")
+FACTS = ("", "", "deletion drop", "completeness gap")  # shown as "name value" under the method
 
 st.header("Why this sentence?")
 text = st.text_area("Sentence", SAMPLE_SENTENCES[0], max_chars=MAX_CHARS, key="text_input")
@@ -82,7 +82,7 @@ for name in picked:
     columns = tuple(tokens[i] for i in keep)
     gap = "" if result.delta is None else f"{result.delta:+.3f}"
     rows.append(TokenRow(methods[name], scores[keep], result.signed,
-                         (f"{result.seconds:.2f}", str(result.model_evals),
+                         (f"{result.seconds:.2f} s", evaluations(result.model_evals),
                           f"{deletion.drop:+.3f}", gap)))
 
 st.html(f"<h4>Token scores for “{safe_text(model.labels[target])}”</h4>"
