@@ -2,7 +2,6 @@
 faithfulness, the methods' agreement and a sanity check. Display controls only redraw."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import astuple
 
 import streamlit as st
@@ -17,10 +16,10 @@ from components.facts import (FAITHFULNESS_NOTE, cost_caption, faithfulness_capt
 from components.grid import Panel, grid_html, grid_png
 from components.pickers import param_inputs, target_picker
 from components.predictions import top_k_figure
-from dashboard_cache import (SAMPLE_PREFIX, cached_agreement, cached_explanation,
+from dashboard_cache import (SAMPLE_PREFIX, Upload, cached_agreement, cached_explanation,
                              cached_faithfulness, cached_loaded, cached_model,
                              cached_panel_images, cached_probabilities, cached_random_baseline,
-                             cached_sanity, model_calls, user_checkpoint)
+                             cached_sanity, model_calls, source_digest, user_checkpoint)
 from explainers import compatible_methods
 from explainers.image.cam import cam_layer_names, has_cam_layers
 from explainers.image_io import ImageDecodeError
@@ -37,7 +36,7 @@ def clear_pick() -> None:
     st.session_state.pop("image_pick", None)
 
 
-def choose_source() -> bytes | str:
+def choose_source() -> Upload | str:
     """An image picked on another page, else the upload, else the chosen sample."""
     pick = st.session_state.get("image_pick")
     upload = st.file_uploader("Upload an image", type=UPLOAD_TYPES, key="image_upload")
@@ -48,7 +47,14 @@ def choose_source() -> bytes | str:
         st.text(str(pick))
         st.button("Use my own image instead", on_click=clear_pick, key="image_pick_clear")
         return str(pick)
-    return upload.getvalue() if upload is not None else SAMPLE_PREFIX + sample
+    if upload is None:
+        st.session_state.pop("image_upload_bytes", None)  # a removed upload is not kept
+        return SAMPLE_PREFIX + sample
+    kept = st.session_state.get("image_upload_bytes")
+    if kept is None or kept[0] != upload.file_id:  # digest once per upload, not per rerun
+        kept = (upload.file_id, Upload.of(upload.getvalue()))
+        st.session_state["image_upload_bytes"] = kept
+    return kept[1]
 
 
 def method_settings(model, entries: list) -> dict[str, tuple]:
@@ -115,7 +121,7 @@ rgb = loaded.rgb
 if loaded.notes:
     with source_col:
         st.info("Note: " + "; ".join(loaded.notes) + ".", icon=":material/info:")
-source_id = hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest()
+source_id = source_digest(source)
 probs = cached_probabilities(model_name, source)
 with chart_col:
     st.caption("Top-5 predictions")

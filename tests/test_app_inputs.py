@@ -52,6 +52,7 @@ def test_the_battery_through_one_page_session():
             assert case.note is None or case.note in shown, (name, shown)
     uploader(app, "image_upload").set_value(None).run()
     assert not app.exception and not app.error and drawn(app)
+    assert "image_upload_bytes" not in app.session_state  # a removed upload is not kept
 
 
 def test_server_config_is_locked_down():

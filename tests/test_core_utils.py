@@ -70,3 +70,25 @@ def test_image_sources_resolve_samples_and_registered_prefixes(zoo):
         image_from_source("nowhere:1")
     names = cam_layer_names(zoo("mobilenet_v2"))
     assert names[-1].endswith("features.18") and len(names) == len(set(names)) > 5
+
+
+def test_uploads_are_cached_by_their_digest_not_rehashed():
+    """Caches key an Upload by the digest taken once: a different object with the same
+    digest is a cache hit, whatever its bytes (so its bytes were never hashed again)."""
+    import hashlib
+
+    import streamlit as st
+
+    from dashboard_cache import BY_DIGEST, Upload, source_digest
+
+    first = Upload.of(b"first image bytes")
+    assert first.digest == hashlib.sha256(b"first image bytes").hexdigest()
+    assert source_digest(first) == first.digest and len(source_digest("sample:chelsea")) == 64
+
+    @st.cache_data(hash_funcs=BY_DIGEST)
+    def length(source: Upload) -> int:
+        return len(source.data)
+
+    assert length(first) == len(b"first image bytes")
+    assert length(Upload(b"other", first.digest)) == len(b"first image bytes")
+    assert length(Upload.of(b"other")) == len(b"other")
