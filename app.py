@@ -2,6 +2,8 @@
 import streamlit as st
 import torch
 
+from dashboard_cache import frozen_start_up
+
 st.set_page_config(page_title="Why did the classifier decide that?", page_icon=":material/search:",
                    layout="wide")
 # Under concurrent sessions one torch thread per script run beat two on 2 cores.
@@ -17,3 +19,4 @@ with st.sidebar:
     st.caption("Pick an input, a classifier and a method: the map shows what drove the "
                "prediction. Nothing you upload is stored.")
 navigation.run()
+frozen_start_up()

