@@ -43,7 +43,7 @@ def load_classifier(args: argparse.Namespace):
 
 def load_input(args: argparse.Namespace, model) -> Any:
     """The sentence, or the image decoded by the safe loader (its notes go to stderr)."""
-    from explainers.image_io import ImageDecodeError, load_image, to_tensor
+    from inputs.image_io import ImageDecodeError, load_image, to_tensor
 
     if model.modality == "text":
         if args.text is None:
@@ -130,7 +130,7 @@ def cmd_explain(args: argparse.Namespace) -> None:
 
 def text_metrics(model, text: str, result, k: int) -> dict:
     """The deletion score: the target probability drop with the top-k tokens removed."""
-    from explainers.text.deletion import explanation_deletion
+    from explainers.metrics.text_deletion import explanation_deletion
 
     if model.modality != "text":
         raise CliError("--metrics is for text models here")
@@ -154,7 +154,7 @@ def faithfulness_payload(model, data, result) -> dict[str, float]:
 
 def cmd_sanity(args: argparse.Namespace) -> None:
     from explainers.run import predicted_class
-    from explainers.sanity import cascading_randomisation
+    from explainers.metrics.sanity import cascading_randomisation
 
     model = load_classifier(args)
     if model.modality != "image":
@@ -225,8 +225,8 @@ def cmd_actmax(args: argparse.Namespace) -> None:
 
 def load_projection_dataset(name: str, size: int | None):
     """A named data set (``size`` items, default its own) or a zip of class folders."""
-    from explainers.global_views.datasets import load_dataset
-    from explainers.global_views.zip_dataset import zip_dataset
+    from inputs.datasets import load_dataset
+    from inputs.zip_dataset import zip_dataset
 
     if not name.endswith(".zip"):
         return load_dataset(name, size)
@@ -271,7 +271,7 @@ def cmd_project(args: argparse.Namespace) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
-    from explainers.bench import run_benchmarks, table
+    from bench import run_benchmarks, table
 
     report = run_benchmarks(repeats=args.repeats, quick=args.quick, only=args.only)
     emit(report, args.json, table(report))
@@ -352,7 +352,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="fewer steps, for smoke tests")
     p.add_argument("--only", nargs="+", metavar="SUITE",
-                   help="run only these suites (default: all; see explainers/bench)")
+                   help="run only these suites (default: all; see bench/)")
     p.set_defaults(fn=cmd_bench)
     return root
 

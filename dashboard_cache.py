@@ -25,12 +25,12 @@ from PIL import Image
 from components.display import Display, overlay_view, raw_view
 from components.grid import data_uri
 from explainers import Explanation, explain, explainer_entry
-from explainers.image_io import LoadedImage, to_tensor
+from inputs.image_io import LoadedImage, to_tensor
 from explainers.metrics import FaithfulnessScores, deletion_insertion, random_baseline
 from explainers.progress import reporting
-from explainers.rank import spearman_matrix
-from explainers.sanity import SanityReport, cascading_randomisation
-from explainers.sources import load_source
+from explainers.metrics.rank import spearman_matrix
+from explainers.metrics.sanity import SanityReport, cascading_randomisation
+from inputs.sources import load_source
 from model_zoo import Classifier, load_model, probabilities
 
 SAMPLE_PREFIX = "sample:"
@@ -243,7 +243,7 @@ def cached_text_deletion(model_name: str, method: str, text: str, target: int, k
                          signed: bool) -> "Deletion":
     """Deletion score (probability drop with the top-k tokens removed) of a text method's
     ``_scores``, keyed by what produced them."""
-    from explainers.text.deletion import explanation_deletion
+    from explainers.metrics.text_deletion import explanation_deletion
 
     return explanation_deletion(cached_model(model_name), text, _scores, signed, target, k)
 
@@ -260,7 +260,7 @@ GLOBAL_PROGRESS_STEPS = 20
 @st.cache_resource(show_spinner="Building the data set…", max_entries=6)
 def cached_dataset(name: str, count: int):
     """A generated or bundled data set (shared, read-only: large arrays are not copied)."""
-    from explainers.global_views.datasets import load_dataset
+    from inputs.datasets import load_dataset
 
     return load_dataset(name, count)
 
@@ -268,7 +268,7 @@ def cached_dataset(name: str, count: int):
 @st.cache_resource(show_spinner="Reading the archive…", max_entries=4)
 def cached_zip_dataset(data: bytes):
     """(Dataset, skipped files) of an uploaded zip of class folders; raises ZipDatasetError."""
-    from explainers.global_views.zip_dataset import zip_dataset
+    from inputs.zip_dataset import zip_dataset
 
     return zip_dataset(data)
 

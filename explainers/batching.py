@@ -13,7 +13,7 @@ def batched_outputs(forward: Callable[[torch.Tensor], torch.Tensor], inputs: tor
     """``forward`` over ``inputs`` in chunks of ``batch`` under ``torch.inference_mode()``.
 
     Reports progress after each chunk. Batch 16 is the fastest per image for MobileNetV2
-    on 2 cores (see explainers/bench); callers pass their own for text.
+    on 2 cores (see bench/); callers pass their own for text.
     """
     outputs = []
     total = inputs.shape[0]

@@ -22,8 +22,8 @@ from dashboard_cache import (SAMPLE_PREFIX, Upload, cached_agreement, cached_exp
                              cached_sanity, model_calls, source_digest, user_checkpoint)
 from explainers import compatible_methods
 from explainers.image.cam import cam_layer_names, has_cam_layers
-from explainers.image_io import ImageDecodeError
-from explainers.samples import SAMPLE_IMAGES
+from inputs.image_io import ImageDecodeError
+from inputs.samples import SAMPLE_IMAGES
 from model_zoo import model_entries
 
 UPLOAD_TYPES = None  # any file: the loader recognises formats by content

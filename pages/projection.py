@@ -5,10 +5,10 @@ import streamlit as st
 from components.projection_figure import hover_script, hover_texts, projection_figure
 from dashboard_cache import (cached_activations, cached_dataset, cached_model, cached_projection,
                              cached_thumbnails, cached_zip_dataset)
-from explainers.global_views.datasets import BUILDERS
+from inputs.datasets import BUILDERS
 from explainers.global_views.layers import projection_layer_names
 from explainers.global_views.projection import METHODS
-from explainers.global_views.zip_dataset import ZipDatasetError
+from inputs.zip_dataset import ZipDatasetError
 from model_zoo import model_entries
 
 SOURCES = {"Generated shapes (labelled, with a background shortcut)": "shapes",

@@ -9,7 +9,7 @@ from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_model, cached_probabilities, cached_text_deletion,
                              cached_text_explanation)
 from explainers import compatible_methods
-from explainers.samples import SAMPLE_SENTENCES
+from inputs.samples import SAMPLE_SENTENCES
 from explainers.text.words import merge_words
 from model_zoo import model_entries
 

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import explainers  # noqa: E402,F401  (registers methods)
-from explainers.image_io import to_tensor  # noqa: E402
-from explainers.samples import sample_image  # noqa: E402
+from inputs.image_io import to_tensor  # noqa: E402
+from inputs.samples import sample_image  # noqa: E402
 from model_zoo import load_model  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"

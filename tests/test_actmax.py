@@ -91,7 +91,7 @@ def test_blur_removes_high_frequencies():
 def test_colour_root_factors_the_photos_covariance():
     root = colour_sqrt().double().numpy()
     product = root @ root.T
-    from explainers.samples import SAMPLE_IMAGES, sample_image
+    from inputs.samples import SAMPLE_IMAGES, sample_image
 
     pixels = np.concatenate([sample_image(n).reshape(-1, 3) for n in SAMPLE_IMAGES]) / 255.0
     cov = np.cov(pixels, rowvar=False)
@@ -123,7 +123,7 @@ def test_cli_actmax_writes_png_and_json(tmp_path):
 
 
 def test_global_bench_suites_report_their_ratios():
-    from explainers.bench import run_benchmarks
+    from bench import run_benchmarks
 
     report = run_benchmarks(quick=True, only=["actmax", "projection"])
     assert report["actmax"]["batched_seconds"] > 0 and report["actmax"]["target"] == 0.5

@@ -7,7 +7,7 @@ import torch
 
 from explainers.batching import batched_outputs, generated_outputs
 from explainers.progress import report, reporting
-from explainers.rank import spearman, spearman_matrix
+from explainers.metrics.rank import spearman, spearman_matrix
 
 
 def test_progress_reaches_only_the_listener_of_this_context():
@@ -51,7 +51,7 @@ def test_spearman_known_values():
 
 
 def test_unknown_bench_suite_is_refused():
-    from explainers.bench import run_benchmarks, suite_names
+    from bench import run_benchmarks, suite_names
 
     assert {"image_methods", "text_methods"} <= set(suite_names())
     with pytest.raises(ValueError, match="unknown benchmark suite"):
@@ -60,8 +60,8 @@ def test_unknown_bench_suite_is_refused():
 
 def test_image_sources_resolve_samples_and_registered_prefixes(zoo):
     from explainers.image.cam import cam_layer_names
-    from explainers.samples import sample_image
-    from explainers.sources import image_from_source, register_image_source
+    from inputs.samples import sample_image
+    from inputs.sources import image_from_source, register_image_source
 
     assert np.array_equal(image_from_source("sample:coffee"), sample_image("coffee"))
     register_image_source("test-grey", lambda rest: np.full((4, 5, 3), int(rest), np.uint8))

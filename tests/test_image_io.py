@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explainers.image_io import ImageDecodeError, decode_image, load_image
-from explainers.sources import load_source
+from inputs.image_io import ImageDecodeError, decode_image, load_image
+from inputs.sources import load_source
 from tests.bad_images import battery
 
 CASES = battery()

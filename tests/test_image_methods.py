@@ -11,7 +11,7 @@ from explainers import IncompatibleError, explain, explainer_entry
 from explainers.image.cam import layer_activations
 from explainers.image.integrated_gradients import baseline_image
 from explainers.progress import reporting
-from explainers.rank import spearman
+from explainers.metrics.rank import spearman
 from explainers.run import to_image_grid
 from tests.helpers import assert_untouched, hook_count, on_one_torch_thread
 from tests.image_method_models import conv_model, models, red_and_green

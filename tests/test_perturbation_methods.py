@@ -10,7 +10,7 @@ from torch import nn
 from explainers import explain
 from explainers.image.lime_image import superpixels, weighted_ridge
 from explainers.image.rise import MaskSet
-from explainers.rank import spearman
+from explainers.metrics.rank import spearman
 from model_zoo.classifier import ImageClassifier, freeze
 from tests.helpers import assert_untouched
 from tests.tiny_models import CellNet, QuadrantNet, tiny_image_model

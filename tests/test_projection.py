@@ -10,12 +10,12 @@ import pytest
 from PIL import Image
 
 from components.projection_figure import hover_texts, projection_figure
-from explainers.global_views import datasets as ds
+from inputs import datasets as ds
 from explainers.global_views.extraction import extract
 from explainers.global_views.layers import projection_layer_names
 from explainers.global_views.projection import project
-from explainers.global_views.zip_dataset import ZipDatasetError, zip_dataset
-from explainers.sources import image_from_source
+from inputs.zip_dataset import ZipDatasetError, zip_dataset
+from inputs.sources import image_from_source
 from tests.helpers import assert_untouched
 
 

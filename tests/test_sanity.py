@@ -11,7 +11,7 @@ from explainers import explain, registry
 from explainers.private_copy import private_copy
 from explainers.progress import reporting
 from explainers.registry import MethodOutput, register_explainer
-from explainers.sanity import (INSENSITIVE_RHO, SanityReport, cascading_randomisation,
+from explainers.metrics.sanity import (INSENSITIVE_RHO, SanityReport, cascading_randomisation,
                                randomisation_blocks, randomise_)
 from tests.helpers import assert_untouched
 from tests.tiny_models import QuadrantNet, tiny_image_model

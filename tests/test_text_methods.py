@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from explainers import explain
-from explainers.text.deletion import deletion_score, top_tokens
+from explainers.metrics.text_deletion import deletion_score, top_tokens
 from explainers.text.lime_text import lime_samples, weighted_ridge
 from explainers.text.owen import owen_values
 from explainers.text.removal import keep_masks, word_positions

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainers.global_views.datasets import Dataset
+from inputs.datasets import Dataset
 from explainers.global_views.layers import (LOGITS, check_layer, projection_layer_names,
                                             reading)
 from explainers.private_copy import private_copy

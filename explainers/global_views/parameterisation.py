@@ -21,7 +21,7 @@ import torch
 @lru_cache(maxsize=1)
 def colour_sqrt() -> torch.Tensor:
     """(3, 3) M with M Mᵀ ∝ the RGB covariance of the bundled photos, columns of norm ≤ 1."""
-    from explainers.samples import SAMPLE_IMAGES, sample_image
+    from inputs.samples import SAMPLE_IMAGES, sample_image
 
     pixels = np.concatenate([sample_image(n).reshape(-1, 3) for n in SAMPLE_IMAGES]) / 255.0
     values, vectors = np.linalg.eigh(np.cov(pixels, rowvar=False))

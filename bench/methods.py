@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import torch
 
-from explainers.bench.core import register_suite, row, seconds
+from bench.core import register_suite, row, seconds
 from explainers.gradients import target_gradient
 from explainers.private_copy import private_copy
 from explainers.registry import explainer_entry
 from explainers.run import explain
-from explainers.samples import sample_image
+from inputs.samples import sample_image
 from explainers.text.integrated_gradients import baseline_ids
 from model_zoo import ImageClassifier, TextClassifier, load_model
 
@@ -47,7 +47,7 @@ def image_rows(model: ImageClassifier, repeats: int, steps: int) -> tuple[dict, 
     from pytorch_grad_cam import GradCAM
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
-    from explainers.image_io import to_tensor
+    from inputs.image_io import to_tensor
 
     image = model.preprocess(to_tensor(sample_image("chelsea")))[0]  # already at 224 px
     x, target = image[None], 285

@@ -22,7 +22,7 @@ from torch import nn
 
 from explainers.private_copy import private_copy
 from explainers.progress import progress_span, report
-from explainers.rank import spearman
+from explainers.metrics.rank import spearman
 from explainers.result import Explanation
 from explainers.run import explain
 from model_zoo import ImageClassifier

@@ -1,7 +1,7 @@
 """The one safe image loader, used by every page and the command line; memory only.
 
 Order of checks on hostile input: a byte limit before anything is parsed; the format
-recognised from the content against an allow-list (``explainers.formats``); the declared
+recognised from the content against an allow-list (``inputs.formats``); the declared
 size against our pixel limit, a minimum side and a maximum aspect ratio before any pixel is
 decoded (Pillow's decompression-bomb warning counts as an error too); then decoding of the
 first frame only, EXIF orientation, and a conversion to 8-bit RGB that rescales 16-bit and
@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
-from explainers.formats import UnsupportedFormatError, sniff_format
-from explainers.pixels import to_rgb8
+from inputs.formats import UnsupportedFormatError, sniff_format
+from inputs.pixels import to_rgb8
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000

@@ -12,10 +12,10 @@ import time
 
 import torch
 
-from explainers.bench.core import register_suite, row, seconds
+from bench.core import register_suite, row, seconds
 from explainers.global_views import actmax as am
 from explainers.global_views import objectives as obj
-from explainers.global_views.datasets import load_dataset
+from inputs.datasets import load_dataset
 from explainers.global_views.extraction import IMAGE_BATCH, extract
 from explainers.global_views.layers import StopForward, reading
 from explainers.global_views.projection import project

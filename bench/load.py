@@ -14,11 +14,11 @@ import statistics
 import threading
 from pathlib import Path
 
-from explainers.bench.core import register_suite
-from explainers.bench.streamlit_client import Session, serve
-from explainers.samples import SAMPLE_IMAGES
+from bench.core import register_suite
+from bench.streamlit_client import Session, serve
+from inputs.samples import SAMPLE_IMAGES
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[1] / "app.py"
 THINK = (0.5, 1.5)  # seconds between interactions, uniform
 TARGET_RATIO = 3.0
 

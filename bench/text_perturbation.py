@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import torch
 
-from explainers.bench.core import register_suite, row, seconds
-from explainers.bench.methods import SENTENCE_32
+from bench.core import register_suite, row, seconds
+from bench.methods import SENTENCE_32
 from explainers.gradients import target_gradient
 from explainers.run import explain
 from explainers.text.removal import TEXT_BATCH

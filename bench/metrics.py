@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import torch
 
-from explainers.bench.core import register_suite, row, seconds
+from bench.core import register_suite, row, seconds
 from explainers.gradients import target_gradient
-from explainers.image_io import to_tensor
+from inputs.image_io import to_tensor
 from explainers.metrics import deletion_insertion
 from explainers.run import explain
-from explainers.samples import sample_image
-from explainers.sanity import cascading_randomisation
+from inputs.samples import sample_image
+from explainers.metrics.sanity import cascading_randomisation
 from model_zoo import load_model
 
 BATCH = 16  # deletion_insertion's default batch

@@ -13,12 +13,12 @@ from typing import Callable
 
 import torch
 
-from explainers.bench.core import register_suite, row, seconds
-from explainers.bench.methods import IMAGE_BATCH, image_floors
+from bench.core import register_suite, row, seconds
+from bench.methods import IMAGE_BATCH, image_floors
 from explainers.image.cam import layer_activations
 from explainers.private_copy import private_copy
 from explainers.run import explain
-from explainers.samples import sample_image
+from inputs.samples import sample_image
 from model_zoo import ImageClassifier, load_model
 
 TARGET = 285
@@ -68,7 +68,7 @@ def library_calls(model: ImageClassifier, x: torch.Tensor, layer: int, samples: 
 
 
 def method_rows(model: ImageClassifier, repeats: int, quick: bool) -> tuple[dict, list[dict]]:
-    from explainers.image_io import to_tensor
+    from inputs.image_io import to_tensor
 
     image = model.preprocess(to_tensor(sample_image("chelsea")))[0]  # already at 224 px
     x = image[None]

@@ -15,13 +15,13 @@ from typing import Callable
 import numpy as np
 import torch
 
-from explainers.bench.core import register_suite, row, seconds
-from explainers.bench.methods import IMAGE_BATCH, image_floors
+from bench.core import register_suite, row, seconds
+from bench.methods import IMAGE_BATCH, image_floors
 from explainers.image.lime_image import superpixels
-from explainers.image_io import to_tensor
+from inputs.image_io import to_tensor
 from explainers.registry import explainer_entry
 from explainers.run import explain
-from explainers.samples import sample_image
+from inputs.samples import sample_image
 from model_zoo import ImageClassifier, load_model
 
 QUICK = {"occlusion": {"window": 112, "stride": 112}, "lime": {"segments": 8, "samples": 8},

@@ -6,10 +6,10 @@ import gc
 import time
 from pathlib import Path
 
-from explainers.bench.core import register_suite
-from explainers.image_io import to_tensor
+from bench.core import register_suite
+from inputs.image_io import to_tensor
 from explainers.run import explain
-from explainers.samples import SAMPLE_IMAGES, sample_image
+from inputs.samples import SAMPLE_IMAGES, sample_image
 from model_zoo import load_model
 
 JOBS = (("gradcam", {}), ("saliency", {}), ("integrated_gradients", {"steps": 4, "batch": 4}))

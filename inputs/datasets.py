@@ -88,7 +88,7 @@ def sample_crop(seed: int, index: int, size: int = SAMPLE_CROP) -> tuple[np.ndar
     import torch
     import torch.nn.functional as F
 
-    from explainers.samples import SAMPLE_IMAGES, sample_image
+    from inputs.samples import SAMPLE_IMAGES, sample_image
 
     rng = _rng(seed, index)
     label = index % len(SAMPLE_IMAGES)
@@ -106,7 +106,7 @@ def sample_crop(seed: int, index: int, size: int = SAMPLE_CROP) -> tuple[np.ndar
 
 def samples(count: int = 200, seed: int = 0) -> Dataset:
     """Random crops and mirrors of the bundled sample photos, labelled by photo."""
-    from explainers.samples import SAMPLE_IMAGES
+    from inputs.samples import SAMPLE_IMAGES
 
     items = [sample_crop(seed, i) for i in range(count)]
     return Dataset("samples", "image", np.stack([it[0] for it in items]),
@@ -167,6 +167,6 @@ def dataset_image(rest: str) -> np.ndarray:
         return shape_item(0, int(index))[0]
     if name == "samples":
         return sample_crop(0, int(index))[0]
-    from explainers.global_views.zip_dataset import remembered_image
+    from inputs.zip_dataset import remembered_image
 
     return remembered_image(name, int(index))

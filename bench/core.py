@@ -3,7 +3,7 @@ and against the library a user would otherwise call, on the same input in the sa
 
 A suite is a function ``(repeats, quick) -> {"floors": {...}, "methods": [row, ...]}``
 (other keys are kept as they are); a new suite is one module plus one import line in
-``explainers/bench/__init__.py``.
+``bench/__init__.py``.
 """
 from __future__ import annotations
 

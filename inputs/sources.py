@@ -10,8 +10,8 @@ from typing import Callable
 
 import numpy as np
 
-from explainers.image_io import LoadedImage, load_image
-from explainers.samples import sample_image
+from inputs.image_io import LoadedImage, load_image
+from inputs.samples import sample_image
 
 ImageSource = bytes | str
 _RESOLVERS: dict[str, Callable[[str], np.ndarray]] = {"sample": sample_image}

@@ -18,8 +18,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from explainers.global_views.datasets import Dataset
-from explainers.image_io import MAX_BYTES, ImageDecodeError, decode_image
+from inputs.datasets import Dataset
+from inputs.image_io import MAX_BYTES, ImageDecodeError, decode_image
 
 MAX_ZIP_BYTES = 200 * 2**20
 MAX_ENTRIES = 5000
