@@ -41,6 +41,7 @@ def baseline_image(x: torch.Tensor, kind: str, seed: int = 0) -> torch.Tensor:
 
 @register_explainer("integrated_gradients", title="Integrated Gradients", modality="image",
                     signed=True, steps=16, adaptive=True, baseline="black", batch=16,
+                    quick={"steps": 8, "adaptive": False},
                     choices={"baseline": BASELINES},
                     summary="Gradients averaged along a path from a baseline image "
                             "(black, blurred, uniform noise or white). Adaptive: steps "
