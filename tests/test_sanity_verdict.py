@@ -40,3 +40,30 @@ def test_rule_is_written_and_empty_curves_refused():
     assert "first 3 randomised blocks" in RULE
     with pytest.raises(ValueError):
         sanity_verdict(ORIGINAL, [], [])
+
+
+def test_shared_copies_give_the_same_reports_as_one_method_at_a_time(monkeypatch):
+    """Each block is randomised once for all methods, and nothing changes in the results."""
+    import torch
+
+    import explainers.metrics.sanity_shared as shared
+    from explainers.metrics.sanity import cascading_randomisation
+    from tests.image_method_models import models
+
+    model = models()["quadrant_conv"]
+    image = torch.rand(3, 16, 16, generator=torch.Generator().manual_seed(0))
+    built, seen = [], []
+    real = shared.randomise_
+    monkeypatch.setattr(shared, "randomise_", lambda block, seed: (built.append(seed),
+                                                                   real(block, seed)))
+    reports = shared.cascading_randomisation_all(
+        model, ["saliency", "integrated_gradients"], image, 0,
+        params={"integrated_gradients": {"steps": 8, "adaptive": False}},
+        on_block=lambda i, n, partial: seen.append((i, n, sorted(partial))))
+    blocks = len(reports["saliency"].steps)
+    assert built == list(range(blocks))  # once per block, not once per block and method
+    assert seen[-1] == (blocks, blocks, ["integrated_gradients", "saliency"])
+    alone = cascading_randomisation(model, "saliency", image, 0)
+    assert [s.spearman for s in alone.steps] == pytest.approx(
+        [s.spearman for s in reports["saliency"].steps])
+    assert reports["saliency"].verdict is not None
