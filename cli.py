@@ -173,10 +173,11 @@ def cmd_sanity(args: argparse.Namespace) -> None:
     payload = dict(model=model.name, method=result.method, target=result.target,
                    label=model.labels[result.target], steps=steps,
                    final_spearman=round(result.final_spearman, 6),
-                   threshold=result.threshold, insensitive=result.insensitive)
-    verdict = "INSENSITIVE to the model" if result.insensitive else "depends on the model"
+                   threshold=result.threshold, insensitive=result.insensitive,
+                   verdict=result.verdict.outcome, verdict_text=result.verdict.text,
+                   early_mean_spearman=round(result.verdict.early_rho, 6))
     emit(payload, args.json, [f"{s['layer']:<24} rho {s['spearman']:+.3f}" for s in steps]
-         + [f"final rho {result.final_spearman:+.3f}: {verdict}"])
+         + [f"final rho {result.final_spearman:+.3f}", result.verdict.text])
 
 
 def save_overlay(path: str, model, data, result) -> None:

@@ -50,16 +50,22 @@ def one_image(model, rgb: np.ndarray, methods) -> dict:
     row = {"target": model.labels[target], "random_gap": baseline.gap,
            "random_spread": baseline.spread, "impute_s": sum(r.impute_seconds for r in baseline.runs)}
     for method in methods:
-        curves = road_curves(model, x, explain(model, method, x, target,
-                                                   **PARAMS.get(method, {})).scores, target)
-        row[method] = {"gap": curves.gap, "morf_auc": curves.morf_auc,
-                       "lerf_auc": curves.lerf_auc, "verdict": verdict(curves, baseline).outcome}
-        row["impute_s"] += curves.impute_seconds
+        result = explain(model, method, x, target, **PARAMS.get(method, {}))
+        maps = {method: result.scores}
+        if result.signed:  # also ranked by magnitude, for comparison with the signed order
+            maps[f"{method} |map|"] = np.abs(result.scores)
+        for name, scores in maps.items():
+            curves = road_curves(model, x, scores, target)
+            row[name] = {"gap": curves.gap, "morf_auc": curves.morf_auc,
+                         "lerf_auc": curves.lerf_auc,
+                         "verdict": verdict(curves, baseline).outcome}
+            row["impute_s"] += curves.impute_seconds
     row["seconds"] = time.perf_counter() - started
     return row
 
 
 def table(rows: list[dict], methods) -> str:
+    methods = [m for m in rows[0] if isinstance(rows[0][m], dict)]
     lines = ["| method | beats random | cannot tell | worse | mean gap (random mean) |",
              "|---|---|---|---|---|"]
     for m in methods:
@@ -96,7 +102,8 @@ def main() -> None:
                 done[name] = {"image": name, **one_image(model, rgb, methods)}
                 out.write(json.dumps(done[name]) + "\n")
                 out.flush()
-                print(name, {m: done[name][m]["verdict"] for m in methods}, file=sys.stderr)
+                print(name, {m: v["verdict"] for m, v in done[name].items()
+                             if isinstance(v, dict)}, file=sys.stderr, flush=True)
     print(table(list(done.values()), methods))
 
 

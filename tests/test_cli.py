@@ -126,6 +126,9 @@ def test_sanity_reports_rank_correlation_per_layer(sample_files):
     assert all(-1 <= s["spearman"] <= 1 for s in payload["steps"])
     assert payload["final_spearman"] == payload["steps"][-1]["spearman"]
     assert payload["insensitive"] is False and payload["threshold"] == 0.5
+    # the verdict from the whole curve (issue 11): never "insensitive" for Grad-CAM here
+    assert payload["verdict"] in {"depends on the model", "vanishes", "constant"}
+    assert payload["verdict_text"] and -1 <= payload["early_mean_spearman"] <= 1
 
 
 @pytest.mark.parametrize("args, message", [
