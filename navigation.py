@@ -60,7 +60,9 @@ def page_spec(path: Path) -> PageSpec | None:
     """The page's ``app_page(...)`` declaration at module level, or None without one."""
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         call = node.value if isinstance(node, ast.Expr) else None
-        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == GUARD:
+        if not isinstance(call, ast.Call):
+            continue
+        if getattr(call.func, "id", getattr(call.func, "attr", None)) == GUARD:  # also nav.app_page
             args = [ast.literal_eval(a) for a in call.args]
             kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
             return PageSpec(path, *args, **kwargs)
