@@ -42,6 +42,7 @@ def test_rule_is_written_and_empty_curves_refused():
         sanity_verdict(ORIGINAL, [], [])
 
 
+@pytest.mark.slow  # explains a tiny model once per block and method, twice
 def test_shared_copies_give_the_same_reports_as_one_method_at_a_time(monkeypatch):
     """Each block is randomised once for all methods, and nothing changes in the results."""
     import torch
