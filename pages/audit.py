@@ -120,6 +120,8 @@ if with_spray:
         if data.sources and data.sources[index]:
             if st.button("Explain it on the image page", key="audit_open"):
                 st.session_state["image_pick"] = data.sources[index]
+                if model_name in names:  # a zoo model: explain it with the audited model
+                    st.session_state["image_model"] = model_name
                 st.switch_page("pages/image.py")
     else:
         st.caption("Hover a point to see its image; click one to open it.")

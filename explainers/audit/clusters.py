@@ -14,7 +14,7 @@ import numpy as np
 from explainers.audit.spray import Spectral
 
 SMALL = 0.35  # at most this share of the class
-PURE = 0.95  # at least this share of members' neighbour edges stay inside the cluster
+PURE = 0.97  # at least this share of members' neighbour edges stay inside the cluster
 FOCUSED = 0.12  # at least this share of the mean map's mass in its top 5% of cells (uniform: 0.05)
 TOP_CELLS = 0.05
 EXAMPLES = 6
