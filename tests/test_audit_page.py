@@ -105,3 +105,20 @@ def test_cli_audit_bad_input_is_one_line(tmp_path, capsys):
     assert cli.main(["audit", "--model", "shortcut_cnn", "--dataset", str(bad)]) == 2
     assert "at least two class" in capsys.readouterr().err
     assert cli.main(["audit", "--model", "shortcut_cnn", "--dataset", "mnist"]) == 2
+
+
+def test_own_checkpoint_of_the_lab_architecture_is_audited(tmp_path, capsys):
+    """A user's small_cnn checkpoint (bare-net state dict) through the CLI's checkpoint path."""
+    from safetensors.torch import load_file, save_file
+
+    from model_zoo.shortcut_models import WEIGHTS
+
+    state = {k.removeprefix("1."): v for k, v in
+             load_file(str(WEIGHTS / "shortcut_cnn.safetensors")).items() if k.startswith("1.")}
+    weights, labels = tmp_path / "mine.safetensors", tmp_path / "labels.txt"
+    save_file(state, str(weights))
+    labels.write_text("triangle\ncross\n")
+    code = cli.main(["audit", "--checkpoint", str(weights), "--arch", "small_cnn", "--labels",
+                     str(labels), "--dataset", "shortcut_biased", "--limit", "60", "--json"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["flagged"] == ["triangle", "cross"]
