@@ -92,3 +92,28 @@ def test_vit_attention_picks_layer_and_head(zoo):
     np.testing.assert_allclose(np.mean(heads, 0), mean, atol=1e-5)
     with pytest.raises(ValueError, match="head"):
         explain(model, "vit_attention", image, head=9)
+
+
+def test_image_page_draws_attention_per_layer_and_head():
+    from tests.test_app import run_image_page
+
+    app = run_image_page(image_model="shortcut_vit", image_methods=["vit_attention"],
+                         image_faithfulness=False)
+    assert not app.exception, app.exception
+    assert any(h.value == "Attention per layer and head" for h in app.subheader)
+
+
+def test_vit_rollout_from_threads_matches_sequential_runs(zoo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.helpers import on_one_torch_thread
+
+    model = zoo("shortcut_vit")
+    images = torch.from_numpy(shortcut_dataset("neutral", 4, 0)[0])
+    run = on_one_torch_thread(lambda x: explain(model, "vit_rollout", x).scores)
+    sequential = [run(x) for x in images]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(run, list(images) * 2))
+    for i, scores in enumerate(concurrent):
+        np.testing.assert_allclose(scores, sequential[i % 4], atol=1e-6)
+    assert_untouched(model.module)
