@@ -34,14 +34,14 @@ def table_rows(rows: list[dict], methods: tuple[str, ...]) -> list[dict]:
     """The audit's per-class dicts flattened for a table (one column per figure)."""
     flat = []
     for row in rows:
-        out = {"class": row["class"], "items": row["items"], "accuracy": row["accuracy"]}
+        out = {"class": row["class"], "flags": "; ".join(row["flags"]) or "none",
+               "items": row["items"], "accuracy": row["accuracy"]}
         for m in methods:
             for key, value in (row.get(m) or {}).items():
                 out[f"{m}: {key.replace('_', ' ')}"] = value
         for key in ("flip_rate", "accuracy_drop"):
             if key in row:
                 out[key.replace("_", " ")] = row[key]
-        out["flags"] = "; ".join(row["flags"]) or "none"
         out["notes"] = "; ".join(row.get("notes", [])) or ""
         flat.append(out)
     return flat

@@ -31,6 +31,7 @@ def reports(zoo, other_seed):
             for name in ("shortcut_cnn", "robust_cnn")}
 
 
+@pytest.mark.slow
 def test_shortcut_model_is_flagged_for_both_classes(reports):
     report = reports["shortcut_cnn"]
     assert report.flagged == ["triangle", "cross"]
@@ -40,6 +41,7 @@ def test_shortcut_model_is_flagged_for_both_classes(reports):
         assert any(f.startswith("background") for f in row["flags"])
 
 
+@pytest.mark.slow
 def test_robust_model_is_not_flagged(reports):
     report = reports["robust_cnn"]
     assert report.flagged == []
@@ -47,6 +49,7 @@ def test_robust_model_is_not_flagged(reports):
         assert row["flip_rate"] < 0.2 and row["accuracy"] > 0.85
 
 
+@pytest.mark.slow
 def test_audit_is_deterministic_for_a_seed(zoo, other_seed, reports):
     again = run_audit(zoo("shortcut_cnn"), other_seed.head(AUDIT_ITEMS), ("gradcam",), seed=1)
     first = reports["shortcut_cnn"]
@@ -81,6 +84,7 @@ def test_spray_finds_a_planted_watermark_cluster():
     assert flagged[0].hot_spot[0] > 0.8 and flagged[0].hot_spot[1] > 0.8
 
 
+@pytest.mark.slow
 def test_spray_finds_the_watermark_in_the_shortcut_models_maps(reports, other_seed):
     """The trained model's maps: a cluster of 'cross' made mostly of watermarked images."""
     sp = reports["shortcut_cnn"].spray[1]

@@ -16,6 +16,7 @@ from inputs.zip_dataset import ZipDatasetError
 from tests.test_app import run_page
 
 
+@pytest.mark.slow
 def test_page_runs_an_audit_and_redraws_without_recomputing():
     app = run_page("audit.py")
     assert not app.exception, app.exception
