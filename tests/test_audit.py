@@ -142,3 +142,14 @@ def test_audit_batch_is_one_callable_with_numpy_columns(zoo):
     assert out["map_gradcam"].shape == out["map_vit_rollout"].shape == (6, 64, 64)
     assert out["predicted"].dtype == np.int64 and ((0 <= out["rma_gradcam"]) & (out["rma_gradcam"] <= 1)).all()
     assert out["hit_vit_rollout"].dtype == bool
+
+
+@pytest.mark.slow
+def test_audit_bench_suite_reports_throughput_against_the_floor():
+    from bench import run_benchmarks
+
+    report = run_benchmarks(quick=True, only=["audit"])
+    (row,) = report["methods"]
+    assert row["model"] == "shortcut_cnn" and row["images_per_second"] > 0
+    assert 0 < row["throughput_vs_floor"] and report["audit"]["spray_seconds"] > 0
+    assert report["audit"]["images"] == 200
