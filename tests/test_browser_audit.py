@@ -33,6 +33,7 @@ def test_audit_flags_the_shortcut_and_opens_a_spray_point(artifacts):
         count.press("Enter")
         page.get_by_role("button", name="Run the audit").click()
         page.get_by_text("Flagged: triangle, cross").wait_for(timeout=TIMEOUT_MS)
+        page.locator('[data-testid="stImage"] img').first.wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "browser_audit_flags.png"))
         page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
                                ".some(g => g.layout && g.layout.meta === 'xai-projection' "
