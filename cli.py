@@ -79,9 +79,11 @@ def cmd_models(args: argparse.Namespace) -> None:
 
 def cmd_methods(args: argparse.Namespace) -> None:
     from explainers import explainer_entries
+    from explainers.method_names import idea_name
 
-    rows = [dict(name=e.name, modality=e.modality, title=e.title, signed=e.signed,
-                 parameters=e.defaults, summary=e.summary) for e in explainer_entries()]
+    rows = [dict(name=idea_name(e), registered=e.name, modality=e.modality, title=e.title,
+                 signed=e.signed, parameters=e.defaults, summary=e.summary)
+            for e in explainer_entries()]
     emit(rows, args.json, [f"{r['name']:<26} {r['modality']:<6} {r['title']}" for r in rows])
 
 
@@ -359,6 +361,24 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        status = _run(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:  # the reader (``| head -1``) left: stop quietly, like Unix tools
+        quiet_stdout()
+        return 141  # the shell's status for a writer stopped by SIGPIPE
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush raises nothing."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         import explainers  # noqa: F401  (registers methods; imports the model zoo first)
         from explainers import IncompatibleError, UnknownMethodError
