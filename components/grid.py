@@ -74,8 +74,8 @@ ZOOM_CSS = (  # a click on a panel's images opens them large; another click clos
     ".explanation-grid details.zoom[open]>summary{position:fixed;inset:0;z-index:999999;"
     "display:flex;align-items:center;justify-content:center;gap:8px;"
     "background:rgba(0,0,0,0.85);cursor:zoom-out}"
-    ".explanation-grid details.zoom[open]>summary img{width:auto!important;"
-    "max-width:calc(92vw / var(--images));max-height:88vh;height:auto}</style>")
+    ".explanation-grid details.zoom[open]>summary img{width:calc(90vw / var(--images))!important;"
+    "height:auto;max-height:88vh;object-fit:contain}</style>")
 
 
 def _images_html(panel: Panel) -> str:

@@ -11,12 +11,18 @@ import numpy as np
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"  # served by our server, not a CDN
 WEAK_TOP = 0.40  # below this the top class is called weak
 
-# Selected items in multiselects: Streamlit cuts a tag at a fixed width ("b (68.0%)"
-# for "honeycomb (68.0%)"); show each in full, wrapping if it must.
+# Selected items in multiselects: Streamlit keeps the tags on one line that scrolls
+# sideways and cuts long ones ("ency (gradient)", "b (68.0%)"); wrap them instead, in full.
+_TAGS = ".stMultiSelect [data-testid='stMultiSelectTagsContainer']"
 FULL_TAGS_CSS = (
-    "<style>.stMultiSelect [data-baseweb='tag']{max-width:100%!important;height:auto!important}"
-    ".stMultiSelect [data-baseweb='tag'] span{max-width:none!important;overflow:visible!important;"
-    "white-space:normal!important;text-overflow:clip!important}</style>")
+    f"<style>{_TAGS}{{flex-wrap:wrap!important;overflow:visible!important;height:auto!important;"
+    "max-height:none!important}"
+    f"{_TAGS}>span[role='group']{{display:flex!important;flex-wrap:wrap!important;"
+    "height:auto!important;row-gap:4px}"
+    ".stMultiSelect div[role='group']{height:auto!important;max-height:none!important}"
+    ".stMultiSelect [data-tag]{max-width:none!important;flex-shrink:0}"
+    ".stMultiSelect [data-tag]>span{max-width:none!important;overflow:visible!important;"
+    "text-overflow:clip!important}</style>")
 
 FAITHFULNESS_HELP = (
     "Deletion: remove the pixels the map calls most important first and watch the class "
