@@ -1,6 +1,7 @@
 """Benchmarks for ``cli.py bench``; importing this package registers the suites."""
 from bench import methods, text_perturbation  # noqa: F401  (registers suites)
 from bench import load, memory  # noqa: F401  (registers suites)
+from bench import load_cold  # noqa: F401
 from bench import metrics  # noqa: F401  (registers suites)
 from bench import global_views  # noqa: F401  (registers suites)
 from bench import image_gradient_cam  # noqa: F401
