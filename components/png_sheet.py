@@ -13,13 +13,21 @@ from pathlib import Path
 import matplotlib
 from PIL import Image, ImageDraw, ImageFont
 
+import numpy as np
+
 from components.colorbar import colorbar_image
-from components.grid import Panel, fit
 
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 LINE = 19  # px per caption line at FONT_SIZE
 FONT_SIZE = 14
 GAP = 12
+
+
+def fit(rgb: np.ndarray, side: int) -> Image.Image:
+    """The array as an image whose longest side is at most ``side``."""
+    image = Image.fromarray(np.ascontiguousarray(rgb))
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return image
 
 
 @lru_cache(maxsize=4)
@@ -49,7 +57,7 @@ def text_block(lines: list[str], width: int, face: ImageFont.FreeTypeFont) -> Im
     return block
 
 
-def panel_image(panel: Panel, side: int) -> Image.Image:
+def panel_image(panel, side: int) -> Image.Image:
     images = [fit(img, side) for img in panel.images]
     width, top = sum(img.width for img in images), max(img.height for img in images)
     title = panel.title + (f"  [{panel.badge[1]}]" if panel.badge else "")
@@ -87,9 +95,10 @@ def tiled(cells: list[Image.Image], columns: int) -> Image.Image:
     return grid
 
 
-def sheet_png(panels: list[Panel], columns: int, side: int, header: tuple[str, ...] = (),
+def sheet_png(panels: list, columns: int, side: int, header: tuple[str, ...] = (),
               bars: tuple[tuple[str, bool, str], ...] = ()) -> bytes:
-    """Header lines, the panels ``columns`` per row, then one colour bar per colormap."""
+    """Header lines, the panels (``components.grid.Panel``) ``columns`` per row, then one
+    colour bar per colormap."""
     grid = tiled([panel_image(p, side) for p in panels], max(1, min(columns, len(panels))))
     width = max(grid.width, 2 * 300 + GAP)
     parts = [text_block(list(header), width, font(FONT_SIZE + 1))] if header else []
