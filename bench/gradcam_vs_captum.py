@@ -52,10 +52,11 @@ def gradcam_rows(model: ImageClassifier, image: torch.Tensor, repeats: int,
                  forward: float) -> list[dict]:
     x = image[None]
     ours = lambda: explain(model, "gradcam", image, TARGET)  # noqa: E731
-    same = row("gradcam (vs captum LayerGradCam)", model.name, seconds(ours, repeats), 1,
+    same = row("gradcam_same_thread (vs captum LayerGradCam)", model.name,
+               seconds(ours, repeats), 1,
                forward, "captum LayerGradCam (one private copy, reused)",
                seconds(captum_gradcam(model, x, False), repeats))
-    threaded = row("gradcam, a new thread per call (as Streamlit reruns)", model.name,
+    threaded = row("gradcam_new_thread_per_call (as Streamlit reruns)", model.name,
                    seconds(in_new_thread(ours), repeats), 1, forward,
                    "captum LayerGradCam, a private copy per call (thread-safe)",
                    seconds(in_new_thread(captum_gradcam(model, x, True)), repeats))
