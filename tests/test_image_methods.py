@@ -161,6 +161,7 @@ def test_gradient_times_input_equals_integrated_gradients_on_a_linear_model():
     assert np.allclose(gxi, ig, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_guided_gradcam_is_guided_backprop_times_gradcam(zoo, chelsea):
     model = zoo("mobilenet_v2")
     image = model.preprocess(chelsea)[0]  # at the model's size: no resizing in between
@@ -259,6 +260,7 @@ def test_lrp_refuses_layers_its_rules_do_not_cover(tiny):
     assert explainer_entry("lrp_epsilon").is_compatible(conv_model(0))
 
 
+@pytest.mark.slow
 def test_lrp_covers_the_bundled_mobilenet(zoo, chelsea):
     model = zoo("mobilenet_v2")
     assert explainer_entry("lrp_zplus").is_compatible(model)
@@ -267,6 +269,7 @@ def test_lrp_covers_the_bundled_mobilenet(zoo, chelsea):
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 def test_gradcam_pp_and_layercam_match_pytorch_grad_cam(zoo, chelsea):
     from pytorch_grad_cam import GradCAMPlusPlus, LayerCAM
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
