@@ -14,7 +14,7 @@ from bench.first_heatmap import measure, wait_for_grid
 from tests.browser import chromium_page, dashboard
 from tests.offline import assert_local, page_asset_urls, recorded_requests
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TARGET_SECONDS = 0.5  # on 2 idle cores; ``cli.py bench --only first_heatmap`` reports it
 
 

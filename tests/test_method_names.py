@@ -58,6 +58,7 @@ def cli(*args: str, **kwargs) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
+@pytest.mark.slow
 def test_cli_explains_a_text_model_by_the_ideas_name():
     run = cli("explain", "--model", "minilm_sentiment", "--method", "integrated_gradients",
               "--text", SENTENCE, "--json")
@@ -67,6 +68,7 @@ def test_cli_explains_a_text_model_by_the_ideas_name():
     assert payload["label"] == "positive" and "delta" in payload
 
 
+@pytest.mark.slow
 def test_cli_lists_one_name_per_idea():
     run = cli("methods", "--json")
     rows = json.loads(run.communicate(timeout=300)[0])
@@ -75,6 +77,7 @@ def test_cli_lists_one_name_per_idea():
     assert not any(r["name"].endswith("_text") for r in rows)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [("methods",), ("methods", "--json"), ("models",)])
 def test_cli_exits_quietly_when_the_reader_leaves(args):
     """``cli.py methods | head -1``: the reader is gone before we write."""
@@ -86,6 +89,7 @@ def test_cli_exits_quietly_when_the_reader_leaves(args):
     assert run.returncode in (0, 141)
 
 
+@pytest.mark.slow
 def test_cli_pipe_into_head_prints_one_line():
     shell = subprocess.run(f"'{sys.executable}' '{ROOT / 'cli.py'}' methods --json | head -1",
                            shell=True, capture_output=True, text=True, timeout=300)
