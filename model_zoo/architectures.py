@@ -26,7 +26,7 @@ from model_zoo.torchvision_compat import ensure_torchvision_importable
 SUGGESTED = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2",
              "resnet18", "resnet50", "mobilenet_v3_small", "mobilenet_v3_large",
              "efficientnet_b0", "convnext_tiny", "densenet121", "shufflenet_v2_x1_0",
-             "squeezenet1_1", "regnet_y_400mf")
+             "squeezenet1_1", "regnet_y_400mf", "small_cnn", "small_vit")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,11 @@ app_page("Layer projection", icon=":material/scatter_plot:", order=40)
 
 SOURCES = {"Generated shapes (labelled, with a background shortcut)": "shapes",
            "Crops of the bundled sample photos": "samples",
-           "Tweets (sentiment corpus)": "tweets", "Upload a zip of class folders": "zip"}
+           "Tweets (sentiment corpus)": "tweets",
+           "Shortcut lab: biased split (background agrees 95%)": "shortcut_biased",
+           "Shortcut lab: swapped split": "shortcut_swapped",
+           "Shortcut lab: neutral split": "shortcut_neutral",
+           "Upload a zip of class folders": "zip"}
 METHOD_TITLES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 
 st.header("How does this layer organise the data?")
