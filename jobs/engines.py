@@ -7,6 +7,7 @@ a slot: on 2 cores a pool that reserves every CPU starves the reads and the job 
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ def connect(address: str | None) -> float:
     if not ray.is_initialized():
         ray.init(address=address, **ray_init_options(local=address is None))
     ray.data.DataContext.get_current().enable_progress_bars = False  # ours shows throughput
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     return float(ray.cluster_resources().get("CPU", 0))
 
 
