@@ -14,6 +14,7 @@ navigation = st.navigation([
     st.Page("pages/text.py", title="Text", icon=":material/notes:"),
     st.Page("pages/actmax.py", title="Activation maximisation", icon=":material/tune:"),
     st.Page("pages/projection.py", title="Layer projection", icon=":material/scatter_plot:"),
+    st.Page("pages/audit.py", title="Shortcut audit", icon=":material/policy:"),
 ])
 with st.sidebar:
     st.caption("Pick an input, a classifier and a method: the map shows what drove the "

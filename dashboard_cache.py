@@ -357,3 +357,42 @@ def user_checkpoint(arch: str, weights: bytes, labels: bytes | None) -> str:
     _load_user_checkpoint(name, weights, labels)
     return name
 
+
+
+# --- Shortcut audit (issue 13): the audit set and the audit, keyed by strings; the progress
+# bar is drawn inside, so a cache hit replays it emptied. Display changes are cache hits.
+
+@st.cache_resource(show_spinner="Building the data set…", max_entries=4)
+def cached_audit_set(name: str, count: int, seed: int):
+    """A generated shortcut split with masks (shared, read-only)."""
+    from inputs.audit_data import generated_set
+
+    return generated_set(name, count, seed)
+
+
+@st.cache_resource(show_spinner="Reading the archive…", max_entries=4)
+def cached_audit_zip(data: bytes, masks: bytes | None):
+    """(AuditSet, notes) of an uploaded zip of class folders and optional zip of masks."""
+    from inputs.audit_zip import zip_audit_set
+
+    return zip_audit_set(data, masks)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, max_size="500MB")
+def cached_audit(model_name: str, dataset_key: str, methods: tuple[str, ...], seed: int,
+                 _data):
+    """The audit of ``model_name`` on the set ``dataset_key`` names (``_data`` not hashed)."""
+    from explainers.audit import run_audit
+
+    _count_model_call()
+    with _progress("Auditing…", GLOBAL_PROGRESS_STEPS):
+        return run_audit(cached_model(model_name), _data, methods, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_audit_html(model_name: str, dataset_key: str, methods: tuple[str, ...], seed: int,
+                      _report, _data) -> str:
+    """The self-contained HTML report of that audit."""
+    from components.audit_report import report_html
+
+    return report_html(_report, _data)

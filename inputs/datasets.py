@@ -138,10 +138,28 @@ def tweets(count: int = 1000, seed: int = 0) -> Dataset:
                    SENTIMENT_LABELS)
 
 
+def shortcut_split(split: str) -> Callable[[int, int], Dataset]:
+    """A builder of the shortcut lab's ``split`` (inputs/shortcut_data.py) as a ``Dataset``."""
+
+    def build(count: int = 1000, seed: int = 0) -> Dataset:
+        from inputs.shortcut_data import BACKGROUNDS, CLASSES, shortcut_dataset, to_uint8
+
+        images, labels, _, attrs = shortcut_dataset(split, count, seed)
+        marks = attrs["watermark"].astype(np.int64)
+        return Dataset(f"shortcut_{split}", "image", to_uint8(images), labels, CLASSES,
+                       {"background": (BACKGROUNDS, attrs["background"]),
+                        "watermark": (("no", "yes"), marks)},
+                       tuple(f"dataset:shortcut_{split}:{i}" for i in range(count)))
+
+    return build
+
+
+SHORTCUT_SPLITS = ("biased", "swapped", "neutral")
 BUILDERS: dict[str, tuple[Callable[[int, int], Dataset], int, str]] = {
     "shapes": (shapes, 1000, "image"),
     "samples": (samples, 200, "image"),
     "tweets": (tweets, 1000, "text"),
+    **{f"shortcut_{s}": (shortcut_split(s), 1000, "image") for s in SHORTCUT_SPLITS},
 }
 MAX_ITEMS = 5000
 
@@ -167,6 +185,11 @@ def dataset_image(rest: str) -> np.ndarray:
         return shape_item(0, int(index))[0]
     if name == "samples":
         return sample_crop(0, int(index))[0]
+    if name.removeprefix("shortcut_") in SHORTCUT_SPLITS:
+        from inputs.shortcut_data import shortcut_item, to_uint8
+
+        image = shortcut_item(name.removeprefix("shortcut_"), 0, int(index))[0]
+        return to_uint8(image.transpose(2, 0, 1)[None])[0]
     from inputs.zip_dataset import remembered_image
 
     return remembered_image(name, int(index))

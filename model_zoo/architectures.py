@@ -26,7 +26,7 @@ from model_zoo.torchvision_compat import ensure_torchvision_importable
 SUGGESTED = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2",
              "resnet18", "resnet50", "mobilenet_v3_small", "mobilenet_v3_large",
              "efficientnet_b0", "convnext_tiny", "densenet121", "shufflenet_v2_x1_0",
-             "squeezenet1_1", "regnet_y_400mf")
+             "squeezenet1_1", "regnet_y_400mf", "small_cnn", "small_vit")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,16 @@ def _torchvision(name: str) -> Architecture:
                         lambda module: pick_by_names(spatial_blocks(module, size)))
 
 
+def _small(name: str) -> Architecture:
+    """The shortcut lab's 64 px CNN and ViT (model_zoo/small_nets.py), bare-net state dicts."""
+    from model_zoo.shortcut_models import ARCHITECTURES, INPUT_SIZE, cnn_blocks, vit_blocks
+    from model_zoo.small_nets import SHORTCUT_MEAN, SHORTCUT_STD
+
+    head, blocks = ("1.2.weight", cnn_blocks) if name == "small_cnn" else ("2.fc.weight", vit_blocks)
+    return Architecture(name, ARCHITECTURES[name], head, SHORTCUT_MEAN, SHORTCUT_STD, INPUT_SIZE,
+                        lambda _m: blocks)
+
+
 @lru_cache(maxsize=64)
 def architecture(name: str) -> Architecture:
     """Our zoo's architecture of that name, else torchvision's (``torchvision:`` optional)."""
@@ -89,4 +99,6 @@ def architecture(name: str) -> Architecture:
         return _mobilenet_v2()
     if name in {f"efficientnet_lite{v}" for v in INPUT_SIZES}:
         return _lite(int(name[-1]))
+    if name in ("small_cnn", "small_vit"):
+        return _small(name)
     return _torchvision(name)

@@ -206,6 +206,13 @@ down_npz.download_button(
     lambda: scores_npz({f"{m}__{t}": results[m, t].scores for m, t in cells}),
     file_name="explanations.npz", mime="application/octet-stream", on_click="ignore",
     key="image_download_npz")
+if ("vit_attention", targets[0]) in results:  # an image transformer: every layer x head
+    from components.attention_tiles import attention_tiles
+
+    st.subheader("Attention per layer and head")
+    tiles, captions = attention_tiles(rgb, results["vit_attention", targets[0]].extras["attentions"])
+    st.image(tiles, caption=captions, width=110)
+
 if baselines:
     st.caption(FAITHFULNESS_NOTE + " A random map scores: " + "; ".join(
         f"“{model.labels[t]}” {faithfulness_caption(b.deletion_auc, b.insertion_auc)}"

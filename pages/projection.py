@@ -13,7 +13,11 @@ from model_zoo import model_entries
 
 SOURCES = {"Generated shapes (labelled, with a background shortcut)": "shapes",
            "Crops of the bundled sample photos": "samples",
-           "Tweets (sentiment corpus)": "tweets", "Upload a zip of class folders": "zip"}
+           "Tweets (sentiment corpus)": "tweets",
+           "Shortcut lab: biased split (background agrees 95%)": "shortcut_biased",
+           "Shortcut lab: swapped split": "shortcut_swapped",
+           "Shortcut lab: neutral split": "shortcut_neutral",
+           "Upload a zip of class folders": "zip"}
 METHOD_TITLES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 
 st.header("How does this layer organise the data?")
