@@ -370,7 +370,15 @@ def cmd_audit(args: argparse.Namespace) -> None:
     data, notes = load_audit_set(args)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    report = run_audit(model, data, methods, seed=args.seed)
+    if args.engine == "local" and args.workers == 1:
+        report = run_audit(model, data, methods, seed=args.seed)
+    else:  # the same per-batch work (AuditBatch) on the engine's workers
+        from jobs.audit_work import audit_on
+
+        if args.checkpoint is not None:
+            raise CliError("--engine ray loads the model by name in every worker: use a zoo "
+                           "model (--model), not --checkpoint")
+        report = audit_on(engine_choice(args), model, data, methods, seed=args.seed)
     payload = audit_payload(report)
     if args.out:
         from components.audit_report import report_html
@@ -404,7 +412,8 @@ def engine_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="Ray actors, each loading the model")
     p.add_argument("--cpus-per-worker", type=float, help="logical CPUs each Ray actor reserves "
                                                          "(default: an equal share)")
-    p.add_argument("--batch-size", type=int, default=8, help="items per call of the work")
+    p.add_argument("--batch-size", type=int, help="items per call of the work (default: 8 "
+                                                  "images for batch, the job's own otherwise)")
     p.add_argument("--threads", type=int, help="torch threads per worker (default: its share; "
                                                "1 is faster on a busy machine)")
 
@@ -496,6 +505,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="generated split's seed; swaps, SpRAy")
     p.add_argument("--out", help="self-contained HTML report to write")
     p.add_argument("--json", action="store_true")
+    engine_arguments(p)
     p.set_defaults(fn=cmd_audit)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")

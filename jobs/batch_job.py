@@ -20,6 +20,8 @@ from jobs.engines import (EngineError, Pool, check_workers, connect, local_cpus,
 from jobs.results import ResultStore
 from jobs.sources import FileSource, ReadFiles, SourceError
 
+BATCH = 8  # images per call: a few seconds of work, so results stream back steadily
+
 
 @dataclass(frozen=True)
 class BatchJob:
@@ -39,7 +41,7 @@ class EngineChoice:
     workers: int = 1
     address: str | None = None
     cpus_per_worker: float | None = None
-    batch_size: int = 8
+    batch_size: int | None = None  # items per call (None: the job's own default)
     threads: int | None = None  # torch threads per worker (default: its share of the CPUs)
 
 
@@ -64,11 +66,11 @@ def result_batches(job: BatchJob, engine: EngineChoice, pool: Pool | None, sourc
                    todo: list[str]) -> Iterator[dict[str, np.ndarray]]:
     kwargs = dict(model=job.model, methods=list(job.methods), metrics=job.metrics,
                   overlays=job.overlays)
-    columns = {"file": np.array(todo, dtype=object)}
+    columns, size = {"file": np.array(todo, dtype=object)}, engine.batch_size or BATCH
     if pool is None:
-        return run_local(BatchWork, kwargs | {"threads": engine.threads}, columns,
-                         engine.batch_size, ReadFiles(source))
-    return run_ray(BatchWork, kwargs, columns, engine.batch_size, pool, ReadFiles(source))
+        return run_local(BatchWork, kwargs | {"threads": engine.threads}, columns, size,
+                         ReadFiles(source))
+    return run_ray(BatchWork, kwargs, columns, size, pool, ReadFiles(source))
 
 
 def ray_pool(engine: EngineChoice) -> Pool:
@@ -86,7 +88,7 @@ def check_engine(engine: EngineChoice) -> None:
         if engine.workers != 1:
             raise EngineError("the local engine runs one worker (its torch threads use every "
                               "CPU); --workers N is for --engine ray")
-    if engine.batch_size < 1:
+    if engine.batch_size is not None and engine.batch_size < 1:
         raise EngineError("--batch-size must be at least 1")
 
 

@@ -37,7 +37,7 @@ class ExtractionWork:
 
 def extract_on(engine, model: str, dataset: Dataset, layer: str):
     """Pooled activations of every item, computed on ``engine`` (a ``jobs.batch_job.EngineChoice``)."""
-    from explainers.global_views.extraction import Activations
+    from explainers.global_views.extraction import IMAGE_BATCH, Activations
     from jobs.batch_job import check_engine, ray_pool
     from jobs.engines import run_local, run_ray
 
@@ -46,13 +46,12 @@ def extract_on(engine, model: str, dataset: Dataset, layer: str):
     columns = {"index": np.arange(len(dataset)),
                "item": dataset.items if dataset.modality == "image"
                else np.array(dataset.items, dtype=object)}
-    kwargs = dict(model=model, layer=layer)
+    kwargs, size = dict(model=model, layer=layer), engine.batch_size or IMAGE_BATCH
     if engine.name == "ray":
-        batches = list(run_ray(ExtractionWork, kwargs, columns, engine.batch_size,
-                               ray_pool(engine)))
+        batches = list(run_ray(ExtractionWork, kwargs, columns, size, ray_pool(engine)))
     else:
         batches = list(run_local(ExtractionWork, kwargs | {"threads": engine.threads}, columns,
-                                 engine.batch_size))
+                                 size))
     order = np.argsort(np.concatenate([b["index"] for b in batches]))
     stacked = {k: np.concatenate([np.asarray(b[k]) for b in batches])[order]
                for k in ("features", "predicted", "confidence")}
