@@ -126,6 +126,11 @@ def test_more_workers_than_cpus_is_refused(image_folder, tmp_path, capsys, ray_c
     assert cli.main(base + ["--workers", str(too_many)]) == 2
     assert f"--workers {too_many} is more than" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()  # refused before anything was written
+    for other in (["audit", "--model", "shortcut_cnn", "--dataset", "shortcut_biased",
+                   "--limit", "12"], ["project", "--model", "mobilenet_v2", "--dataset", "shapes",
+                                      "--size", "12"]):
+        assert cli.main(other + ["--engine", "ray", "--workers", "3"]) == 2
+        assert "more than the 2 CPUs" in capsys.readouterr().err
 
 
 def test_projection_extraction_on_ray_matches_local(ray_cluster):
