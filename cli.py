@@ -302,6 +302,11 @@ def engine_choice(args: argparse.Namespace):
                         args.batch_size, args.threads)
 
 
+def interrupted(*_: Any) -> None:
+    """A polite kill (SIGTERM) unwinds like Ctrl-C, so the rows in hand reach the table."""
+    raise KeyboardInterrupt
+
+
 def cmd_batch(args: argparse.Namespace) -> None:
     import signal
 
@@ -310,8 +315,7 @@ def cmd_batch(args: argparse.Namespace) -> None:
     job = BatchJob(args.model, batch_methods(args.model, args.methods), args.metrics,
                    args.overlays)
     engine = engine_choice(args)
-    # A polite kill (SIGTERM) unwinds like Ctrl-C, so the rows in hand reach the table.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, interrupted)
     summary = run_batch(job, args.input, Path(args.out), engine, args.flush_seconds,
                         progress=not args.no_progress)
     payload = dict(engine=summary.engine, workers=summary.workers, files=summary.files,
