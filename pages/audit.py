@@ -15,6 +15,9 @@ from inputs.audit_data import generated_names
 from inputs.zip_dataset import ZipDatasetError
 from model_zoo import model_entries
 from model_zoo.checkpoint import CheckpointError
+from navigation import app_page
+
+app_page("Shortcut audit", icon=":material/policy:", order=50)
 
 ZIP = "Upload a zip of class folders"
 GALLERY = 4  # swaps shown per class

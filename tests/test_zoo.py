@@ -17,6 +17,7 @@ CAT_CLASSES = set(range(281, 286))
 COFFEE_CLASSES = {967, 968}  # espresso, cup
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", IMAGENET_MODELS)
 def test_image_models_see_a_cat_and_coffee(zoo, name, chelsea, coffee):
     model = zoo(name)
@@ -90,6 +91,7 @@ def test_torchvision_compat_is_a_noop_once_imported():
     assert torchvision_compat._library is before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", IMAGE_MODELS)
 def test_channels_last_inside_the_model_changes_no_answer(zoo, name, chelsea):
     """Normalize hands the network channels-last tensors (faster convolutions); the logits

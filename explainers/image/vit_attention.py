@@ -25,6 +25,22 @@ def has_attention_probes(model: Classifier) -> bool:
     return isinstance(model, ImageClassifier) and bool(attention_probes(model.module))
 
 
+def attention_layer_choices(model: Classifier) -> dict[int, str]:
+    """The ``layer`` values: index -> attention block (forward order)."""
+    count = len(attention_probes(model.module)) if isinstance(model, ImageClassifier) else 0
+    return {i: f"attention block {i}" for i in range(count)}
+
+
+def attention_head_choices(model: Classifier) -> dict[int, str]:
+    """The ``head`` values: -1 for the heads' mean, then each head."""
+    blocks = [m for m in model.module.modules() if hasattr(m, "heads") and hasattr(m, "probe")]
+    heads = blocks[0].heads if blocks else 0
+    return {-1: "mean of the heads"} | {h: f"head {h}" for h in range(heads)}
+
+
+ATTENTION_CHOICES = {"layer": attention_layer_choices, "head": attention_head_choices}
+
+
 def image_attentions(model: ImageClassifier, x: torch.Tensor) -> torch.Tensor:
     """(layers, heads, T, T) attention weights of one image, from hooks on a private copy."""
     copy = thread_private_copy(model.module)
@@ -53,6 +69,7 @@ def pick(attentions: torch.Tensor, layer: int, head: int) -> torch.Tensor:
 
 @register_explainer("vit_attention", title="Attention (image transformer)", modality="image",
                     signed=False, fits=has_attention_probes, layer=-1, head=-1,
+                    model_choices=ATTENTION_CHOICES,
                     summary="How much the mean patch token attends to each patch, for one "
                             "layer and one head (-1: the heads' mean).")
 def vit_attention(model: ImageClassifier, x: torch.Tensor, target: int, layer: int = -1,
