@@ -163,3 +163,34 @@ def test_audit_on_ray_matches_local(ray_cluster):
         np.testing.assert_allclose(values, ray.columns[key], rtol=1e-4, atol=1e-5, err_msg=key)
     assert [r["flags"] for r in local.rows] == [r["flags"] for r in ray.rows]
     assert local.flagged == ray.flagged
+
+
+def test_seeded_methods_get_a_seed_from_the_image_not_the_worker(image_folder, monkeypatch):
+    """RISE takes a seed: each image's comes from its bytes, whatever the batch around it."""
+    import hashlib
+
+    import explainers
+    from explainers import Explanation
+    from jobs.batch_work import BatchWork, image_seed
+
+    seen: dict[int, int] = {}
+
+    def fake_explain(model, method, x, target=None, **params):
+        seen[int(x.sum() * 1000)] = params["seed"]
+        return Explanation(scores=np.zeros(x.shape[-2:]), method=method, target=target,
+                           signed=False, seconds=0.0, model_evals=0)
+
+    monkeypatch.setattr(explainers, "explain", fake_explain)
+    files = sorted((image_folder / "part0").iterdir())[:3]
+    data = [f.read_bytes() for f in files]
+    work = BatchWork("mobilenet_v2", ["rise"], threads=1)
+    batch = lambda order: {"file": np.array([files[i].name for i in order], dtype=object),  # noqa: E731
+                           "data": np.array([data[i] for i in order], dtype=object),
+                           "read_error": np.array([""] * len(order), dtype=object)}
+    work(batch([0, 1, 2]))
+    first = dict(seen)
+    seen.clear()
+    work(batch([2, 1]))
+    work(batch([0]))
+    assert seen == first and len(set(first.values())) == 3
+    assert set(first.values()) == {image_seed(hashlib.sha256(d).hexdigest()) for d in data}
