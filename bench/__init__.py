@@ -7,6 +7,7 @@ from bench import global_views  # noqa: F401  (registers suites)
 from bench import image_gradient_cam  # noqa: F401
 from bench import image_perturbation  # noqa: F401
 from bench import first_heatmap  # noqa: F401
+from bench import scale  # noqa: F401  (registers the data-set job suite)
 from bench import audit  # noqa: F401
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table
 
