@@ -221,7 +221,8 @@ input_name = (source[len(SAMPLE_PREFIX):] if isinstance(source, str)  # a file n
 stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 records = [score_record(m, entries[m].title,
                         shown_params(entries[m], model, dict(params[m])), t,
-                        model.labels[t], results[m, t], auc.get((m, t)),
+                        model.labels[t], results[m, t],
+                        None if use_road else auc.get((m, t)),  # export: pixel areas only
                         sanity.get(m) if t == targets[0] else None) for m, t in cells]
 about = {"model": model_name, "input": input_name, "date": stamp,
          "classes": [f"{model.labels[t]} ({t})" for t in targets]}
