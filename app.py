@@ -14,6 +14,7 @@ navigation = st.navigation([
     st.Page("pages/text.py", title="Text", icon=":material/notes:"),
     st.Page("pages/actmax.py", title="Activation maximisation", icon=":material/tune:"),
     st.Page("pages/projection.py", title="Layer projection", icon=":material/scatter_plot:"),
+    st.Page("pages/clinical.py", title="Clinical", icon=":material/radiology:"),
 ])
 with st.sidebar:
     st.caption("Pick an input, a classifier and a method: the map shows what drove the "

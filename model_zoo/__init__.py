@@ -3,7 +3,8 @@ from model_zoo.torchvision_compat import ensure_torchvision_importable
 
 ensure_torchvision_importable()
 
-from model_zoo import efficientnet_lite, minilm_sentiment, mobilenet_v2  # noqa: E402,F401  (registers)
+from model_zoo import (  # noqa: E402,F401  (registers)
+    efficientnet_lite, minilm_sentiment, mobilenet_v2, xray_phantom)
 from model_zoo.classifier import (  # noqa: E402
     Classifier, Encoded, ImageClassifier, TextClassifier, probabilities)
 from model_zoo.registry import (  # noqa: E402

@@ -21,6 +21,10 @@ def load_reference(reference: str) -> ImageClassifier | TextClassifier:
     if kind == "torchvision":
         net_name, _, weights_name = name.partition(":")
         return load_torchvision(net_name, weights_name or "DEFAULT")
+    if kind == "xrv":
+        from model_zoo.xrv import load_xrv
+
+        return load_xrv(name)
     return load_hf(name)
 
 

@@ -6,7 +6,7 @@ from typing import Callable
 
 from model_zoo.classifier import Classifier, Modality
 
-HUB_PREFIXES = ("torchvision:", "hf:")
+HUB_PREFIXES = ("torchvision:", "hf:", "xrv:")
 
 
 class UnknownModelError(ValueError):
