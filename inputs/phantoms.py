@@ -77,7 +77,7 @@ def phantom_case(seed: int, index: int, size: int = PHANTOM_SIZE) -> PhantomCase
     mask = np.zeros((size, size), dtype=bool)
     if label:
         lesion = _lesion(y, x, rng, lungs)
-        image = image + rng.uniform(0.12, 0.3) * lesion
+        image = image + rng.uniform(0.15, 0.35) * lesion
         mask = lesion >= 0.5
     image = np.clip(image * rng.uniform(0.8, 1.2) + rng.uniform(-0.05, 0.05), 0, 1)
     image = image ** rng.uniform(0.8, 1.25)

@@ -18,7 +18,7 @@ from model_zoo.registry import register_model
 
 WEIGHTS_FILE = Path(__file__).parent / "weights" / "xray_phantom_cnn.safetensors"
 GREY_MEAN, GREY_STD = 0.4, 0.25
-WIDTHS = (16, 32, 48, 64)
+WIDTHS = (8, 16, 32, 32)
 NAME = "xray_phantom_cnn"
 
 
@@ -47,7 +47,7 @@ def phantom_module(net: PhantomNet) -> nn.Sequential:
 
 
 def phantom_blocks(module: nn.Module) -> list[nn.Module]:
-    """The four conv blocks; the last (64 channels, 16x16) is the default CAM layer."""
+    """The four conv blocks; the last (32 channels, 16x16) is the default CAM layer."""
     return list(module[1].features)
 
 
