@@ -59,11 +59,14 @@ def cmd_localise(args: argparse.Namespace) -> None:
     cases = phantom_cases(args.cases, args.seed)
     rows = [summary_row(benchmark_method(model, m, cases, target))
             for m in method_list(model, args.methods)]
+    chance = float(np.mean([case.mask.mean() for case in cases]))  # a uniform map's energy
     payload = dict(model=model.name, dataset=args.dataset, cases=len(cases), seed=args.seed,
-                   target=target, label=model.labels[target], ci="bootstrap 95%", methods=rows)
+                   target=target, label=model.labels[target], ci="bootstrap 95%",
+                   uniform_map_energy=round(chance, 4), methods=rows)
     lines = [f"{r['method']:<24} pointing {r['pointing_game'][0]:.2f}  energy "
              f"{r['energy_pointing_game'][0]:.2f}  IoU(Otsu) {r['iou_otsu'][0]:.2f}  "
              f"{r['seconds_per_case']:.3f} s/case" for r in rows]
+    lines.append(f"a uniform map's energy in the masks: {chance:.3f}")
     print(json.dumps(payload, indent=2) if args.json else "\n".join(lines))
 
 
