@@ -12,8 +12,11 @@ import urllib.request
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from inputs.phantoms import phantom_case
 from tests.browser import chromium_page, free_port
 from tests.conftest import ROOT
 from tests.dicom_files import SECRET_STRINGS, identified_phantom
@@ -61,6 +64,8 @@ def test_clinician_path(tmp_path, artifacts):
     pypdf = pytest.importorskip("pypdf")
     scan = tmp_path / "scan.dcm"
     scan.write_bytes(identified_phantom())
+    mask = tmp_path / "lesion.png"
+    Image.fromarray((phantom_case(2, 1).mask * 255).astype(np.uint8)).save(mask)
     hosts = set()
     log = tmp_path / "server.log"
     with logged_dashboard(log) as url, chromium_page() as page:
@@ -71,6 +76,9 @@ def test_clinician_path(tmp_path, artifacts):
         page.get_by_label("Upload a DICOM or PNG").get_by_test_id(
             "stFileUploaderDropzoneInput").set_input_files(str(scan))
         page.get_by_text("Bits stored").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+        wait_for_grid(page, "model evaluation")
+        page.get_by_label("Ground-truth mask (PNG, optional)").get_by_test_id(
+            "stFileUploaderDropzoneInput").set_input_files(str(mask))
         wait_for_grid(page, "Pointing game")
         view = page.locator("img.clinical-view").first
         before, calls = view.get_attribute("src"), model_calls(page)
@@ -92,6 +100,7 @@ def test_clinician_path(tmp_path, artifacts):
         assert page.locator('[data-testid="stException"]').count() == 0
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report)).pages)
     assert report.startswith(b"%PDF") and "Input pixel SHA-256" in text and "manual" in text
+    assert "pointing game" in text and "iou otsu" in text
     server_log = log.read_text(errors="replace")
     for secret in SECRET_STRINGS:
         assert secret not in html and secret not in text and secret.encode() not in report

@@ -28,6 +28,7 @@ def expected_file(home) -> "Path":  # noqa: F821
     return home / ".torchxrayvision" / "models_data" / name
 
 
+@pytest.mark.slow
 def test_state_dict_in_the_package_cache_folder(tmp_path, monkeypatch, no_download):
     monkeypatch.setenv("HOME", str(tmp_path))
     torch.manual_seed(0)
@@ -44,6 +45,7 @@ def test_state_dict_in_the_package_cache_folder(tmp_path, monkeypatch, no_downlo
     assert len(model.target_layers(model.module)) == 4
 
 
+@pytest.mark.slow
 def test_whole_model_file_loads_through_the_package(tmp_path, monkeypatch, no_download):
     monkeypatch.setenv("XRV_CACHE_DIR", str(tmp_path))
     net = xrv.models.DenseNet(num_classes=18)
