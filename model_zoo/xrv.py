@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 from model_zoo.classifier import ImageClassifier, freeze
-from model_zoo.registry import UnknownModelError
+from model_zoo.errors import UnknownModelError
+from model_zoo.registry import register_loader
 from model_zoo.torchvision_compat import ensure_torchvision_importable
 
 PREFIX = "xrv:"
@@ -85,3 +86,6 @@ def load_xrv(weights: str) -> ImageClassifier:
                            labels=tuple(label or "(unused)" for label in labels),
                            input_size=INPUT_SIZE, target_layers=densenet_blocks,
                            source=f"torchxrayvision {xrv.__version__}, {path.name}")
+
+
+register_loader(PREFIX, lambda reference: load_xrv(reference[len(PREFIX):]))

@@ -8,6 +8,10 @@ from dataclasses import astuple
 import numpy as np
 import streamlit as st
 
+from navigation import app_page
+
+app_page("Clinical", icon=":material/radiology:", order=60)
+
 from components.case_facts import map_entry, window_text
 from components.case_report import CaseFacts, case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
