@@ -1,5 +1,5 @@
 """Command line: models, methods, predict, explain, sanity, actmax, project, audit, batch,
-bench.
+localise, report, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -123,12 +123,29 @@ def cmd_explain(args: argparse.Namespace) -> None:
     if result.tokens is not None:
         payload["tokens"] = list(result.tokens)
         payload["scores"] = [round(float(s), 6) for s in result.scores]
+    if getattr(args, "mask", None):
+        payload["localisation"] = mask_scores(args.mask, result)
     if args.metrics:
         if model.modality == "text":
             payload["metrics"] = text_metrics(model, data, result, args.top_k)
         else:
             payload |= faithfulness_payload(model, data, result)
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
+
+
+def mask_scores(path_text: str, result) -> dict[str, float]:
+    """Localisation scores of an image map against a mask file (explainers/metrics)."""
+    from explainers.metrics.localisation import localisation_scores
+    from inputs.image_io import ImageDecodeError
+    from inputs.masks import mask_from_bytes
+
+    if result.tokens is not None:
+        raise CliError("--mask is for image models")
+    try:
+        mask = mask_from_bytes(read_file(path_text, "mask"), result.scores.shape)
+    except ImageDecodeError as err:
+        raise CliError(f"{path_text}: {err}") from None
+    return localisation_scores(result.scores, mask).as_dict()
 
 
 def text_metrics(model, text: str, result, k: int) -> dict:
@@ -459,6 +476,8 @@ def parser() -> argparse.ArgumentParser:
                                 "against random maps (with a verdict), and pixel "
                                 "deletion/insertion areas")
             p.add_argument("--top-k", type=int, default=3, help="tokens removed by --metrics")
+            p.add_argument("--mask", help="ground-truth mask image (PNG): adds localisation "
+                                          "scores (pointing game, energy, mass, IoU)")
     p = sub.add_parser("sanity", help="cascading randomisation check of a method (images)")
     model_arguments(p)
     p.add_argument("--method", required=True)
@@ -521,6 +540,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     engine_arguments(p)
     p.set_defaults(fn=cmd_audit)
+    from cli_clinical import add_clinical_commands
+
+    add_clinical_commands(sub, model_arguments)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)
@@ -553,11 +575,14 @@ def quiet_stdout() -> None:
 def _run(args: argparse.Namespace) -> int:
     try:
         import explainers  # noqa: F401  (registers methods; imports the model zoo first)
+        from cli_clinical import ClinicalCliError
         from explainers import IncompatibleError, UnknownMethodError
         from model_zoo import UnknownModelError
 
         try:
             args.fn(args)
+        except ClinicalCliError as err:
+            raise CliError(str(err)) from None
         except (UnknownModelError, UnknownMethodError, IncompatibleError, ValueError,
                 FileNotFoundError) as err:
             raise CliError(str(err)) from None

@@ -307,3 +307,74 @@ def cached_audit_html(model_name: str, dataset_key: str, methods: tuple[str, ...
     from components.audit_report import report_html
 
     return report_html(_report, _data)
+
+
+# --- Clinical view (issue 15). Every result is keyed by the model input's pixel digest
+# (``ModelInput``), never by a file name or a DICOM attribute; the viewing window is not an
+# argument of any cached function, so moving it recomputes nothing.
+
+from dataclasses import dataclass, field  # noqa: E402
+
+@dataclass(frozen=True, eq=False)
+class ModelInput:
+    """The model's (3, H, W) input and its pixel SHA-256, which the caches key it by."""
+
+    tensor: Any = field(repr=False)
+    digest: str = ""
+
+    @classmethod
+    def of(cls, tensor) -> "ModelInput":
+        from inputs.grey import pixel_digest
+
+        return cls(tensor, pixel_digest(tensor))
+
+
+BY_PIXELS = {ModelInput: lambda item: item.digest}
+
+
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=BY_PIXELS)
+def cached_grey_probabilities(model_name: str, item: ModelInput) -> np.ndarray:
+    with model_work():
+        return probabilities(cached_model(model_name), item.tensor)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, max_size="300MB", hash_funcs=BY_PIXELS)
+def cached_grey_explanation(model_name: str, method: str, item: ModelInput, target: int,
+                            params: Params = ()) -> Explanation:
+    with model_work(f"Computing {_what(model_name, method, target)}…"):
+        return explain(cached_model(model_name), method, item.tensor, target=target,
+                       **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=BY_PIXELS)
+def cached_grey_faithfulness(model_name: str, method: str, item: ModelInput, target: int,
+                             params: Params, _scores: np.ndarray) -> FaithfulnessScores:
+    """Deletion/insertion of the map that the other arguments identify."""
+    with model_work(f"Deletion and insertion: {_what(model_name, method, target)}…"):
+        return deletion_insertion(cached_model(model_name), item.tensor, np.asarray(_scores),
+                                  target)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_weights_digest(model_name: str) -> str:
+    from model_zoo.digest import weights_sha256
+
+    return weights_sha256(cached_model(model_name).module)
+
+
+@st.cache_resource(show_spinner=False)
+def cached_software_version() -> str:
+    from model_zoo.digest import software_version
+
+    return software_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_phantom_dicom(index: int) -> bytes:
+    """A bundled phantom case as DICOM bytes (generated, no patient data)."""
+    from inputs.dicom_writer import phantom_dicom
+
+    return phantom_dicom(PHANTOM_SEED, index)
+
+
+PHANTOM_SEED = 2  # the localisation benchmark's seed: cases the teaching model never saw

@@ -97,7 +97,14 @@ def _reduce(img: Image.Image, notes: list[str]) -> Image.Image:
 
 
 def load_image(data: bytes) -> LoadedImage:
-    """Bytes -> 8-bit RGB plus notes, or ``ImageDecodeError`` with a message for the user."""
+    """Bytes -> 8-bit RGB plus notes, or ``ImageDecodeError`` with a message for the user.
+
+    A DICOM (recognised by its ``DICM`` marker) is read by ``inputs.grey`` and shown through
+    its own default window."""
+    if data[128:132] == b"DICM":
+        from inputs.grey import dicom_as_loaded_image
+
+        return dicom_as_loaded_image(data)
     check_bytes(data)
     try:
         fmt = sniff_format(data)

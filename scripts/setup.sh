@@ -17,6 +17,12 @@ if [[ "${1:-}" == "--test" ]]; then
     $sudo_cmd apt-get update -qq
     $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  if [[ ! -x /usr/bin/pdftoppm ]]; then  # the report tests render the PDF to look at it
+    sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq poppler-utils >/dev/null
+  fi
+  pip_install --no-deps -r requirements-test-nodeps.txt
 fi
 # Refuse to go on with a CUDA torch pulled in by accident.
 .venv/bin/python -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('2.13.0') else 'wrong torch: ' + torch.__version__)"

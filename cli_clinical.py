@@ -1,0 +1,142 @@
+"""Clinical subcommands of cli.py: ``localise`` (a localisation benchmark over phantom
+cases with masks) and ``report`` (a PDF case report with no patient identifier)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+PHANTOM_DATASET = "phantoms"
+BENCH_SEED = 2  # neither the training (0) nor the held-out (1) seed of the teaching model
+
+
+class ClinicalCliError(Exception):
+    """A user mistake, reported like cli.CliError."""
+
+
+def phantom_cases(count: int, seed: int = BENCH_SEED) -> list:
+    """The first ``count`` phantom cases with a lesion: (image tensor, mask)."""
+    from explainers.metrics.localisation_bench import Case
+    from inputs.image_io import to_tensor
+    from inputs.phantoms import phantom_case, to_rgb8
+
+    cases, index = [], 0
+    while len(cases) < count:
+        case = phantom_case(seed, index)
+        if case.label:
+            cases.append(Case(to_tensor(to_rgb8(case.image)), case.mask))
+        index += 1
+    return cases
+
+
+def method_list(model, text: str | None) -> list[str]:
+    from explainers import compatible_methods, explainer_entry
+
+    if not text:
+        return [e.name for e in compatible_methods(model)]
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    for name in names:
+        if not explainer_entry(name).is_compatible(model):
+            raise ClinicalCliError(f"method {name!r} does not fit model {model.name!r}")
+    return names
+
+
+def cmd_localise(args: argparse.Namespace) -> None:
+    from explainers.metrics.localisation_bench import benchmark_method, summary_row
+    from inputs.phantoms import LABELS
+    from model_zoo import load_model
+
+    if args.dataset != PHANTOM_DATASET:
+        raise ClinicalCliError(f"unknown data set {args.dataset!r}; masks are known for "
+                               f"{PHANTOM_DATASET!r}")
+    model = load_model(args.model)
+    if model.modality != "image":
+        raise ClinicalCliError("localisation needs an image model")
+    target = LABELS.index("lesion") if args.target is None else args.target
+    cases = phantom_cases(args.cases, args.seed)
+    rows = [summary_row(benchmark_method(model, m, cases, target))
+            for m in method_list(model, args.methods)]
+    chance = float(np.mean([case.mask.mean() for case in cases]))  # a uniform map's energy
+    payload = dict(model=model.name, dataset=args.dataset, cases=len(cases), seed=args.seed,
+                   target=target, label=model.labels[target], ci="bootstrap 95%",
+                   uniform_map_energy=round(chance, 4), methods=rows)
+    lines = [f"{r['method']:<24} pointing {r['pointing_game'][0]:.2f}  energy "
+             f"{r['energy_pointing_game'][0]:.2f}  IoU(Otsu) {r['iou_otsu'][0]:.2f}  "
+             f"{r['seconds_per_case']:.3f} s/case" for r in rows]
+    lines.append(f"a uniform map's energy in the masks: {chance:.3f}")
+    print(json.dumps(payload, indent=2) if args.json else "\n".join(lines))
+
+
+def report_input(args: argparse.Namespace):
+    """(model input tensor, viewing RGB, windows in words, technical rows) of --input."""
+    from components.case_facts import window_text
+    from inputs.dicom import is_dicom, read_dicom
+    from inputs.grey import dicom_case, model_tensor, picture_case
+
+    data = Path(args.input).read_bytes() if Path(args.input).is_file() else None
+    if data is None:
+        raise ClinicalCliError(f"no such file: {args.input}")
+    case = dicom_case(read_dicom(data), args.frame) if is_dicom(data) else picture_case(data)
+    tensor = model_tensor(case)
+    view = case.view(case.model_voi)
+    windows = (("model input", window_text(case.model_voi)), ("view", window_text(case.model_voi)))
+    return tensor, view, windows, case.technical
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from cli import load_classifier
+    from components.case_facts import map_entry
+    from components.case_report import CaseFacts, case_report_pdf
+    from explainers import explain, explainer_entry
+    from explainers.metrics.case import map_scores
+    from explainers.run import predicted_class
+    from inputs.grey import pixel_digest
+    from inputs.masks import mask_from_bytes
+    from model_zoo import probabilities
+    from model_zoo.digest import software_version, weights_sha256
+
+    model = load_classifier(args)
+    if model.modality != "image":
+        raise ClinicalCliError("a case report explains an image model")
+    tensor, view, windows, technical = report_input(args)
+    target = predicted_class(model, tensor) if args.target is None else args.target
+    mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
+            if args.mask else None)
+    entries = []
+    for name in method_list(model, args.methods):
+        result = explain(model, name, tensor, target=target)
+        scores = map_scores(model, tensor, result, mask)
+        entries.append(map_entry(explainer_entry(name).title, view, result, scores))
+    probs = probabilities(model, tensor)
+    order = np.argsort(-probs)[:5]
+    facts = CaseFacts(model.name, weights_sha256(model.module), pixel_digest(tensor), windows,
+                      tuple((model.labels[i], float(probs[i])) for i in order),
+                      model.labels[target], tuple(entries), software_version(), technical)
+    Path(args.out).write_bytes(case_report_pdf(facts))
+    print(json.dumps(dict(out=args.out, model=model.name, target=target,
+                          methods=[e.title for e in entries]), indent=2), file=sys.stdout)
+
+
+def add_clinical_commands(sub, model_arguments) -> None:
+    p = sub.add_parser("localise", help="localisation scores of every method over phantom "
+                                        "cases with known lesion masks, with bootstrap CIs")
+    p.add_argument("--model", required=True)
+    p.add_argument("--dataset", default=PHANTOM_DATASET)
+    p.add_argument("--cases", type=int, default=20)
+    p.add_argument("--seed", type=int, default=BENCH_SEED)
+    p.add_argument("--methods", help="comma-separated (default: every compatible method)")
+    p.add_argument("--target", type=int, default=None, help="class index (default: lesion)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_localise)
+    p = sub.add_parser("report", help="a PDF case report (no patient identifier)")
+    model_arguments(p)
+    p.add_argument("--methods", required=True, help="comma-separated method names")
+    p.add_argument("--input", required=True, help="DICOM or image file")
+    p.add_argument("--frame", type=int, default=0, help="frame of a multi-frame DICOM")
+    p.add_argument("--mask", help="ground-truth mask image: adds localisation scores")
+    p.add_argument("--target", type=int, default=None, help="class index (default: top)")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.set_defaults(fn=cmd_report, text=None)

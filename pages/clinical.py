@@ -1,0 +1,180 @@
+"""Clinical page: a DICOM (or PNG) windowed for viewing, explained by several methods on the
+model's own input, with localisation scores against a mask and a PDF case report.
+Patient and study identifiers are never read out of the file; see inputs/dicom.py."""
+from __future__ import annotations
+
+from dataclasses import astuple
+
+import numpy as np
+import streamlit as st
+
+from navigation import app_page
+
+app_page("Clinical", icon=":material/radiology:", order=60)
+
+from components.case_facts import map_entry, window_text
+from components.case_report import CaseFacts, case_report_pdf
+from components.clinical_panels import clinical_panel, localisation_caption, technical_html
+from components.display import Display
+from components.facts import cost_caption, faithfulness_caption
+from components.grid import data_uri, grid_html
+from components.window_controls import window_controls
+from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
+                             cached_grey_faithfulness, cached_grey_probabilities, cached_model,
+                             cached_panel_images, cached_phantom_dicom, cached_software_version,
+                             cached_weights_digest, model_calls)
+from explainers import compatible_methods
+from explainers.metrics.localisation import localisation_scores
+from inputs.dicom import is_dicom, read_dicom
+from inputs.grey import dicom_case, model_tensor, picture_case
+from inputs.image_io import ImageDecodeError
+from inputs.masks import mask_from_bytes
+from inputs.phantoms import phantom_case
+from inputs.windowing import VoiLut
+from model_zoo import model_entries
+
+DEFAULT_MODEL = "xray_phantom_cnn"
+DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
+PHANTOM_SAMPLES = {"Phantom case A (lesion)": 1, "Phantom case B (small lesion)": 5,
+                   "Phantom case C (no lesion)": 0}
+MAX_METHODS = 6
+VIEW_SIDE = 512
+TEACHING_NOTE = ("The phantom model is a synthetic teaching model trained on generated "
+                 "chest-like images: not a diagnostic device. Nothing you upload is stored; "
+                 "patient and study identifiers are never read out of the file.")
+
+
+def read_case(data: bytes, frame: int):
+    """(GreyCase, frames) of the bytes; DICOM by content, any other picture as grey."""
+    if is_dicom(data):
+        image = read_dicom(data)
+        return dicom_case(image, min(frame, len(image.frames) - 1)), len(image.frames)
+    return picture_case(data), 1
+
+
+def choose_bytes() -> tuple[bytes, str, int | None]:
+    """The upload, else a bundled phantom DICOM; (bytes, upload id, phantom index)."""
+    upload = st.file_uploader("Upload a DICOM or PNG", type=None, key="clinical_upload")
+    sample = st.selectbox("…or a bundled phantom", list(PHANTOM_SAMPLES), key="clinical_sample",
+                          disabled=upload is not None)
+    if upload is None:
+        st.session_state.pop("clinical_kept", None)
+        index = PHANTOM_SAMPLES[sample]
+        return cached_phantom_dicom(index), f"phantom:{index}", index
+    return upload.getvalue(), upload.file_id, None
+
+
+def current_case(data: bytes, source_id: str):
+    """The decoded case, kept for this session per upload and frame (decoded once)."""
+    frame = int(st.session_state.get("clinical_frame", 0))
+    kept = st.session_state.get("clinical_kept")
+    if kept is None or kept[0] != (source_id, frame):
+        kept = ((source_id, frame), *read_case(data, frame))
+        st.session_state["clinical_kept"] = kept
+    return kept[1], kept[2]
+
+
+st.header("Clinical view")
+st.caption(TEACHING_NOTE)
+source_col, model_col = st.columns([5, 4])
+with source_col:
+    data, source_id, phantom_index = choose_bytes()
+    try:
+        case, frames = current_case(data, source_id)
+    except (ImageDecodeError, ValueError) as err:
+        st.error(f"Could not read this file: {err}.")
+        st.stop()
+    if frames > 1:
+        st.number_input(f"Frame (of {frames})", 0, frames - 1, key="clinical_frame")
+    if case.burned_in:
+        st.warning("This file is marked as having burned-in annotation: text such as a "
+                   "patient's name may be part of the pixels themselves.", icon=":material/warning:")
+    for note in case.notes:
+        st.info(f"Note: {note}.", icon=":material/info:")
+item = ModelInput.of(model_tensor(case))
+with model_col:
+    names = [e.name for e in model_entries("image")]
+    model_name = st.selectbox("Classifier", names, index=names.index(DEFAULT_MODEL),
+                              key="clinical_model")
+    model = cached_model(model_name)
+    entries = {e.name: e for e in compatible_methods(model)}
+    st.session_state.setdefault("clinical_methods", [m for m in DEFAULT_METHODS if m in entries])
+    st.session_state["clinical_methods"] = [m for m in st.session_state["clinical_methods"]
+                                            if m in entries]
+    picked = st.multiselect("Methods", list(entries), key="clinical_methods",
+                            format_func=lambda name: entries[name].title,
+                            max_selections=MAX_METHODS)
+    mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)", key="clinical_mask")
+    st.toggle("Deletion and insertion AUC (a few seconds per map, once)",
+              key="clinical_faithfulness")
+
+mask = None
+if mask_upload is not None:
+    try:
+        mask = mask_from_bytes(mask_upload.getvalue(), case.values.shape)
+    except ImageDecodeError as err:
+        st.error(f"Could not read the mask: {err}.")
+elif phantom_index is not None and phantom_case(PHANTOM_SEED, phantom_index).label:
+    mask = phantom_case(PHANTOM_SEED, phantom_index).mask
+    st.caption("Localisation scores use the phantom's exact lesion mask.")
+
+with source_col:
+    voi = window_controls(case, (source_id, item.digest))
+    with st.expander("Technical attributes"):
+        st.html(technical_html(case.technical))
+
+probs = cached_grey_probabilities(model_name, item)
+order = [int(i) for i in np.argsort(-probs)]
+with model_col:
+    target = st.selectbox("Explain the class", order, key="clinical_target",
+                          format_func=lambda i: f"{model.labels[i]} ({probs[i]:.1%})")
+if not picked:
+    st.info("Pick at least one method.")
+    st.stop()
+
+view = case.view(voi)
+voi_key = (voi.name, voi.first, voi.bits) if isinstance(voi, VoiLut) else astuple(voi)
+display = Display(opacity=0.45, show_raw=False)
+results, panels, report_maps = {}, [], []
+status = st.container()
+with status:
+    for method in picked:
+        try:
+            results[method] = cached_grey_explanation(model_name, method, item, target)
+        except (ValueError, RuntimeError) as err:
+            st.warning(f"{entries[method].title} could not explain this image: {err}")
+    faithful = st.session_state.get("clinical_faithfulness", False)
+    for method, result in results.items():
+        scores = localisation_scores(result.scores, mask).as_dict() if mask is not None else {}
+        scores.pop("top_k_percent", None)
+        lines = [cost_caption(result), localisation_caption(scores) if scores else ""]
+        if faithful:
+            auc = cached_grey_faithfulness(model_name, method, item, target, (), result.scores)
+            lines.append(faithfulness_caption(auc.deletion_auc, auc.insertion_auc))
+            scores |= {"deletion_auc": auc.deletion_auc, "insertion_auc": auc.insertion_auc}
+        drawn = cached_panel_images((model_name, item.digest, method, target),
+                                    (astuple(display), voi_key), display, view,
+                                    result.scores, result.signed)
+        panels.append(clinical_panel(entries[method].title, lines, drawn))
+        report_maps.append(map_entry(entries[method].title, view, result, scores, display))
+with source_col:
+    st.html(f'<img class="clinical-view" src="{data_uri(view, VIEW_SIDE)}" alt="windowed image" '
+            f'style="width:100%;max-width:{VIEW_SIDE}px">')
+    st.caption(f"Viewing window: {window_text(voi)}")
+st.subheader(f"Why “{model.labels[target]}”?")
+st.html(grid_html(panels, min(3, len(panels)) or 1, {"model-calls": model_calls()}))
+st.caption(f"The model's input uses the file's own window ({window_text(case.model_voi)}); "
+           "the viewing window only changes how the image and maps are drawn.")
+
+
+def report_bytes() -> bytes:
+    facts = CaseFacts(model_name, cached_weights_digest(model_name), item.digest,
+                      (("model input", window_text(case.model_voi)), ("view", window_text(voi))),
+                      tuple((model.labels[i], float(probs[i])) for i in order[:5]),
+                      model.labels[target], tuple(report_maps), cached_software_version(),
+                      case.technical)
+    return case_report_pdf(facts)
+
+
+st.download_button("Download the case report (PDF)", report_bytes, file_name="case-report.pdf",
+                   mime="application/pdf", on_click="ignore", key="clinical_report")

@@ -1,0 +1,78 @@
+"""The clinical page through AppTest: the bundled phantom with its mask, an uploaded DICOM
+with identifiers (none reaches the page), windowing without model calls, bad files."""
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.dicom_files import SECRET_STRINGS, bundled, identified_phantom, ramp
+from tests.test_app_inputs import uploader
+
+TIMEOUT = 300
+
+
+def clinical_page(**state) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / "clinical.py"), default_timeout=TIMEOUT)
+    app.session_state["clinical_methods"] = ["gradcam", "saliency"]
+    for key, value in state.items():
+        app.session_state[key] = value
+    return app.run()
+
+
+def page_text(app: AppTest) -> str:
+    parts = [e.proto.body for e in app.get("html")]
+    parts += [str(e.value) for kind in ("caption", "info", "warning", "error", "markdown")
+              for e in getattr(app, kind)]
+    parts += [str(w.value) for w in [*app.selectbox, *app.slider, *app.multiselect]]
+    parts += [str(o) for s in app.selectbox for o in s.options]
+    return "\n".join(parts)
+
+
+def grid(app: AppTest) -> str:
+    return next(e.proto.body for e in app.get("html") if "explanation-grid" in e.proto.body)
+
+
+def model_calls(app: AppTest) -> int:
+    return int(re.search(r'data-model-calls="(\d+)"', grid(app)).group(1))
+
+
+def test_phantom_default_shows_maps_with_localisation_scores():
+    app = clinical_page()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="clinical_model").value == "xray_phantom_cnn"
+    body = grid(app)
+    assert body.count("<figure") == 2 and body.count("Pointing game") == 2
+    assert "energy in mask" in body and "IoU (Otsu)" in body
+    assert "synthetic teaching model" in page_text(app)
+    assert app.get("download_button")
+
+
+def test_uploaded_dicom_shows_no_identifier_and_windowing_calls_no_model():
+    app = clinical_page()
+    uploader(app, "clinical_upload").set_value(("scan.dcm", identified_phantom(),
+                                                "application/dicom")).run()
+    assert not app.exception and not app.error
+    calls = model_calls(app)
+    app.slider(key="clinical_window_width").set_value(1500.0).run()
+    app.slider(key="clinical_window_center").set_value(1200.0).run()
+    assert not app.exception and model_calls(app) == calls  # the view only redraws
+    assert "manual" in page_text(app)
+    text = page_text(app)
+    for secret in SECRET_STRINGS:
+        assert secret not in text
+    assert "scan.dcm" not in grid(app)
+
+
+def test_bad_files_get_one_message_and_the_session_goes_on():
+    app = clinical_page()
+    for data, words in [(bundled("rtplan.dcm"), "no pixel data"),
+                        (bundled("SC_rgb_rle.dcm"), "colour DICOM"),
+                        (identified_phantom()[:3000], "truncated")]:
+        uploader(app, "clinical_upload").set_value(("bad.dcm", data, "application/dicom")).run()
+        assert not app.exception and len(app.error) == 1 and words in app.error[0].value
+    uploader(app, "clinical_upload").set_value(("ramp.dcm", ramp(12, BurnedInAnnotation="YES"),
+                                                "application/dicom")).run()
+    assert not app.exception and not app.error
+    assert any("burned-in" in w.value for w in app.warning)
