@@ -23,12 +23,10 @@ def names_that_fit(model: Classifier) -> list[str]:
 
 
 def _candidates(name: str, model: Classifier) -> list[ExplainerEntry]:
-    """Registered entries ``name`` may mean for this model: itself, its variant for the
-    model's modality, and the idea it is a variant of."""
+    """Registered entries ``name`` may mean for this model: itself, or its variant for the
+    model's modality. An explicit variant (``saliency_text``) means only that variant."""
     known = {e.name: e for e in explainer_entries()}
     wanted = [name, f"{name}_{model.modality}"]
-    wanted += [idea_name(known[name])] if name in known else []
-    wanted += [f"{idea_name(known[name])}_{model.modality}"] if name in known else []
     return [known[n] for n in dict.fromkeys(wanted) if n in known]
 
 

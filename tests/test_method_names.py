@@ -23,7 +23,8 @@ def test_an_image_methods_name_finds_the_text_variant(idea, zoo):
     assert entry_for(idea, text).name == f"{idea}_text"
     assert entry_for(idea, image).name == idea
     assert entry_for(f"{idea}_text", text).name == f"{idea}_text"  # the old name still works
-    assert entry_for(f"{idea}_text", image).name == idea  # and means the idea on images
+    with pytest.raises(IncompatibleError, match="methods that fit: .*gradcam"):
+        entry_for(f"{idea}_text", image)  # an explicit variant means that variant
 
 
 def test_the_idea_name_gives_the_same_map_as_the_old_name(zoo):
