@@ -14,6 +14,8 @@ navigation = st.navigation([
     st.Page("pages/text.py", title="Text", icon=":material/notes:"),
     st.Page("pages/actmax.py", title="Activation maximisation", icon=":material/tune:"),
     st.Page("pages/projection.py", title="Layer projection", icon=":material/scatter_plot:"),
+    st.Page("pages/concepts.py", title="Concepts", icon=":material/category:"),
+    st.Page("pages/fragility.py", title="Fragility", icon=":material/broken_image:"),
 ])
 with st.sidebar:
     st.caption("Pick an input, a classifier and a method: the map shows what drove the "

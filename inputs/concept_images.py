@@ -132,3 +132,15 @@ def check_set(name: str, images: np.ndarray, minimum: int = MIN_IMAGES) -> None:
     if len(images) < minimum:
         raise ValueError(f"concept {name!r} has {len(images)} image(s); TCAV needs at least "
                          f"{minimum} per concept (50 or more is better)")
+
+
+def photo_crops(name: str, count: int, seed: int = 0, size: int = CONCEPT_SIZE) -> np.ndarray:
+    """Random crops and mirrors of one bundled photo: a class's images for TCAV."""
+    from inputs.datasets import sample_crop
+    from inputs.samples import SAMPLE_IMAGES
+
+    if name not in SAMPLE_IMAGES:
+        raise ValueError(f"unknown sample {name!r}; choose one of {', '.join(SAMPLE_IMAGES)}")
+    which = SAMPLE_IMAGES.index(name)
+    return np.stack([sample_crop(seed, which + len(SAMPLE_IMAGES) * i, size)[0]
+                     for i in range(count)])
