@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.colormaps import colorize
 from components.overlay import overlay
 
 AMPLIFY = 10  # the difference is at most epsilon (8/255): amplified to be seen
@@ -15,10 +14,9 @@ def difference_image(original: np.ndarray, attacked: np.ndarray, gain: int = AMP
     return np.clip(128 + gain * diff, 0, 255).astype(np.uint8)
 
 
-def map_views(rgb: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """An overlay and the raw map of |scores| (magnitudes are what the measures compare)."""
-    magnitude = np.abs(scores)
-    return overlay(rgb, magnitude, signed=False), colorize(magnitude, signed=False)
+def map_view(rgb: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """An overlay of |scores| (magnitudes are what the measures compare)."""
+    return overlay(rgb, np.abs(scores), signed=False)
 
 
 def change_rows(maps, defences: dict) -> list[dict]:

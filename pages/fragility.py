@@ -2,7 +2,7 @@
 that keeps the label but moves the map."""
 import streamlit as st
 
-from components.fragility_view import change_rows, difference_image, map_views, region_outline
+from components.fragility_view import change_rows, difference_image, map_view, region_outline
 from dashboard_cache import SAMPLE_PREFIX, Upload, cached_fragility, cached_image, cached_model
 from explainers import explainer_entry
 from explainers.fragility import KINDS, MAPS, AttackSettings
@@ -58,8 +58,8 @@ except ValueError as err:
 
 labels = cached_model(model_name).labels
 kept = report.label == report.label_after
-before_overlay, before_raw = map_views(report.original, report.maps.before)
-after_overlay, after_raw = map_views(report.attacked, report.maps.after)
+before_overlay = map_view(report.original, report.maps.before)
+after_overlay = map_view(report.attacked, report.maps.after)
 if settings.region is not None:
     after_overlay = region_outline(after_overlay, settings.region)
 st.image([report.original, report.attacked, difference_image(report.original, report.attacked),
@@ -84,5 +84,5 @@ st.caption(f"{report.steps} steps · {report.attack_seconds:.1f} s "
 st.subheader("Defences on the same pair")
 st.dataframe(change_rows(report.maps, report.defences), hide_index=True, key="fragility_table")
 for name, pair in report.defences.items():
-    st.image([map_views(report.original, pair.before)[0], map_views(report.attacked, pair.after)[0]],
+    st.image([map_view(report.original, pair.before), map_view(report.attacked, pair.after)],
              width=200, caption=[f"{name}: before", f"{name}: after"])

@@ -29,10 +29,15 @@ def tiny() -> ImageClassifier:
 
 @pytest.fixture(scope="module")
 def attacked(zoo, chelsea):
-    """Top-k attack on MobileNetV2's saliency map of the bundled cat, with the defences."""
+    """Top-k attack on MobileNetV2's Grad-CAM of the bundled cat, with the defences.
+
+    One torch thread: on a busy shared machine two threads waited on each other and the
+    attack took several times longer (the dashboard runs one thread per session too).
+    """
+    torch.set_num_threads(1)
     model = zoo("mobilenet_v2")
     before = {k: v.clone() for k, v in model.module.state_dict().items()}
-    report = fragility(model, chelsea, "saliency", AttackSettings(steps=10))
+    report = fragility(model, chelsea, "gradcam", AttackSettings(steps=8))
     return model, before, report
 
 
@@ -95,7 +100,7 @@ def test_attack_keeps_the_label_and_moves_the_map(attacked):
     _, _, report = attacked
     assert report.label == report.label_after  # Egyptian cat stays Egyptian cat
     change = report.maps.change
-    # measured: top-k intersection 1.0 -> 0.0-0.1 after 10-20 steps at 8/255 (README)
+    # measured: Grad-CAM's top-k intersection 1.0 -> 0.0, saliency's 1.0 -> 0.004 (README)
     assert change.top_k_intersection < 0.5, change
     assert change.spearman < 0.7, change
     smoothgrad = report.defences["SmoothGrad"].change
