@@ -39,8 +39,8 @@ with right:
                               key="concepts_names", max_selections=8)
     upload = st.file_uploader("Your concepts: a zip with one folder of images per concept",
                               type=["zip"], key="concepts_zip")
-    count = st.slider("Images per set", 10, 60, 30, 5, key="concepts_count",
-                      help="Class, concept and random sets; the random pool holds twice this.")
+    count = st.slider("Images per set", 10, 60, 30, 5, key="concepts_count")
+    st.caption("Class, concept and random sets; the random pool holds twice as many.")
     runs = st.slider("Runs (each against other random images)", 2, 30, 10, key="concepts_runs")
     seed = st.number_input("Seed", 0, 10_000, 0, key="concepts_seed")
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def lowest(page, label: str) -> None:
     """Move a Streamlit slider to its minimum with the keyboard."""
-    page.get_by_role("slider", name=label).focus()
+    page.locator(f'input[type="range"][aria-label="{label}"]').focus()
     page.keyboard.press("Home")
 
 

@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from tests.test_cli import cli
@@ -65,6 +66,7 @@ def test_attack_bad_arguments(sample_files):
     assert run.returncode == 2 and "not a number or fraction" in run.stderr
 
 
+@pytest.mark.slow
 def test_lesson_bench_suites_report_their_floors():
     from bench import run_benchmarks
 
