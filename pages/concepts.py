@@ -75,8 +75,8 @@ except ValueError as err:
 label = model.labels[target]
 st.subheader(f"Concepts for “{label}” at {layer}")
 st.caption(f"{runs} runs · {count} images per set · random pool {2 * count} · "
-           f"first run {result.first_run_seconds:.2f} s, later runs "
-           f"{result.other_runs_seconds:.2f} s each (activations read once) · "
+           f"linear fits {result.other_runs_seconds:.2f} s per run (each set's activations "
+           "read once and cached) · "
            f"random CAVs score {result.null_scores.mean():.2f} ± {result.null_scores.std():.2f}")
 st.plotly_chart(tcav_figure(result), key="concepts_chart", width="stretch")
 st.dataframe(result_rows(result), hide_index=True, key="concepts_table")

@@ -38,9 +38,12 @@ def test_concepts_lesson(artifacts):
         bars = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
                              ".find(g => g.layout.meta === 'xai-tcav').data[0].x")
         assert bars == ["striped", "dotted", "red"]
-        page.get_by_text("10 runs · 10 images per set").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("10 runs · 10 images per set · random pool 20 · linear fits").wait_for(
+            timeout=TIMEOUT_MS)
         assert page.locator('[data-testid="stImage"] img').count() >= 6
         page.screenshot(path=str(artifacts / "browser_concepts.png"), full_page=True)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "browser_concepts_chart.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         only_local(requests, url)
 
@@ -60,7 +63,10 @@ def test_fragility_lesson(artifacts):
         page.get_by_text("Defences on the same pair").wait_for(timeout=TIMEOUT_MS)
         metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         assert metrics[0] == metrics[1] == "Egyptian cat"
-        assert page.locator('[data-testid="stImage"] img').count() >= 9
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img')"
+                               ".length >= 9", timeout=TIMEOUT_MS)  # pair, diff, maps, defences
         page.screenshot(path=str(artifacts / "browser_fragility.png"), full_page=True)
+        page.locator('[data-testid="stImage"]').first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "browser_fragility_maps.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         only_local(requests, url)
