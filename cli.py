@@ -1,4 +1,5 @@
-"""Command line: models, methods, predict, explain, sanity, actmax, project, tcav, attack, bench.
+"""Command line: models, methods, predict, explain, sanity, actmax, project, audit, tcav,
+attack, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -270,6 +271,64 @@ def cmd_project(args: argparse.Namespace) -> None:
                               if k not in ("coords", "labels", "predicted")])
 
 
+def load_audit_set(args: argparse.Namespace):
+    """A generated shortcut split (held-out, seed ``--seed``) or a zip with ``--masks``."""
+    from inputs.audit_data import generated_set
+    from inputs.audit_zip import folder_masks_zip, zip_audit_set
+
+    if not args.dataset.endswith(".zip"):
+        if args.masks:
+            raise CliError("--masks applies to a zip of class folders; generated sets have masks")
+        return generated_set(args.dataset, args.limit or 1000, args.seed), []
+    masks = None
+    if args.masks:
+        folder = Path(args.masks)
+        if folder.is_dir():
+            masks = folder_masks_zip(folder)
+        else:
+            masks = read_file(args.masks, "masks")
+    data, notes = zip_audit_set(read_file(args.dataset, "dataset"), masks)
+    return data.head(args.limit), notes
+
+
+def audit_payload(report) -> dict:
+    """The audit's figures as plain JSON: classes with flags, SpRAy clusters, timings."""
+    spray = {report.label_names[c]: dict(
+        k=sp.k, eigenvalues=[round(float(v), 4) for v in sp.eigenvalues],
+        clusters=[dict(cluster=s.cluster, size=s.size, share=round(s.share, 3),
+                       purity=round(s.purity, 3), focus=round(s.focus, 3),
+                       hot_spot=[round(float(v), 3) for v in s.hot_spot],
+                       flagged=s.flagged, examples=list(s.examples)) for s in sp.summaries])
+        for c, sp in report.spray.items()}
+    return dict(model=report.model, dataset=report.dataset, items=len(report.columns["label"]),
+                methods=list(report.methods), classes=report.rows, flagged=report.flagged,
+                spray=spray, seconds={k: round(v, 2) for k, v in report.seconds.items()})
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    from explainers import explainer_entry
+    from explainers.audit import run_audit
+
+    model = load_classifier(args)
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    for method in methods:
+        if not explainer_entry(method).is_compatible(model):
+            raise CliError(f"method {method!r} does not fit model {model.name!r}")
+    data, notes = load_audit_set(args)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    report = run_audit(model, data, methods, seed=args.seed)
+    payload = audit_payload(report)
+    if args.out:
+        from components.audit_report import report_html
+
+        Path(args.out).write_text(report_html(report, data), encoding="utf-8")
+        payload["out"] = args.out
+    lines = [f"{r['class']:<16} {', '.join(r['flags']) or 'no flags'}" for r in report.rows]
+    emit(payload, args.json, [f"{report.model} on {report.dataset} ({payload['items']} images)",
+                              *lines])
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     from bench import run_benchmarks, table
 
@@ -452,6 +511,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="interactive HTML to write (hover shows thumbnails)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_project)
+    p = sub.add_parser("audit", help="shortcut audit of an image model over a data set")
+    model_arguments(p)
+    p.add_argument("--dataset", required=True,
+                   help="shortcut_biased, shortcut_swapped, shortcut_neutral or a FILE.zip")
+    p.add_argument("--methods", default="gradcam", help="comma-separated (default gradcam)")
+    p.add_argument("--masks", help="folder (or zip) of object masks named like the zip's images")
+    p.add_argument("--limit", type=int, help="audit at most N images (generated: N, default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="generated split's seed; swaps, SpRAy")
+    p.add_argument("--out", help="self-contained HTML report to write")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_audit)
     p = sub.add_parser("tcav", help="TCAV: does a class use a concept at a layer?")
     p.add_argument("--model", required=True)
     p.add_argument("--layer", required=True, nargs="+", help="block name(s), e.g. 1.features.14")

@@ -5,6 +5,7 @@ from bench import metrics  # noqa: F401  (registers suites)
 from bench import global_views  # noqa: F401  (registers suites)
 from bench import image_gradient_cam  # noqa: F401
 from bench import image_perturbation  # noqa: F401
+from bench import audit  # noqa: F401
 from bench import lessons  # noqa: F401  (tcav, attack)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table
 

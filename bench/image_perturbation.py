@@ -1,6 +1,6 @@
 """Benchmark suite of the perturbation methods on mobilenet_v2 at 224 px (chelsea, class 285).
 
-Each method runs at its registry defaults (quick mode: a handful of evaluations); its floor
+Each method runs at its registry defaults (quick mode: the registry's ``quick`` settings); its floor
 is evals x the per-image cost of a batched forward pass; the library a user would otherwise
 call runs at the same settings in the same run: captum ``Occlusion``, the ``lime`` package
 (same superpixels, same samples), shap's ``Partition`` explainer with an ``Image`` blur
@@ -24,16 +24,15 @@ from explainers.run import explain
 from inputs.samples import sample_image
 from model_zoo import ImageClassifier, load_model
 
-QUICK = {"occlusion": {"window": 112, "stride": 112}, "lime": {"segments": 8, "samples": 8},
-         "shap": {"max_evals": 8}, "rise": {"masks": 8}}
 SHOWN = {"occlusion": ("window", "stride"), "lime": ("samples", "segments"),
          "shap": ("max_evals", "blur"), "rise": ("masks", "grid")}  # settings in the row's name
 TARGET = 285
 
 
-def settings(method: str, quick: bool) -> dict:
-    quick_settings = QUICK[method] if quick else {}
-    return explainer_entry(method).defaults | {"batch": IMAGE_BATCH} | quick_settings
+def settings(model: ImageClassifier, method: str, quick: bool) -> dict:
+    """Registry defaults (its ``quick`` settings in quick mode) at the benchmark's batch."""
+    entry = explainer_entry(method)
+    return entry.defaults | {"batch": IMAGE_BATCH} | (entry.quick_for(model) if quick else {})
 
 
 def numpy_logits(model: ImageClassifier, images: np.ndarray) -> np.ndarray:
@@ -91,7 +90,7 @@ def image_perturbation(repeats: int, quick: bool) -> dict:
     per_image = min(floors["forward"], floors["batched_forward_per_image"])
     rows = []
     for method in ("occlusion", "lime", "shap", "rise"):
-        p = settings(method, quick)
+        p = settings(model, method, quick)
         evals = explain(model, method, image, TARGET, **p).model_evals
         ours = seconds(lambda: explain(model, method, image, TARGET, **p), repeats)
         shown = ", ".join(f"{k} {p[k]}" for k in SHOWN[method])

@@ -1,10 +1,14 @@
-"""Streamlit pickers shared by the pages (widgets only; no model code)."""
+"""Streamlit pickers shared by the pages: classes, models, method parameters (widgets only;
+the registries say what to offer)."""
 from __future__ import annotations
 
 from typing import Hashable
 
 import numpy as np
 import streamlit as st
+
+from explainers import ExplainerEntry
+from model_zoo import Classifier, model_entries
 
 
 def ranked_targets(probabilities: np.ndarray) -> list[int]:
@@ -34,32 +38,34 @@ def target_picker(probabilities: np.ndarray, labels: tuple[str, ...], key: str,
     return [st.selectbox("Explain the class", options, key=key, format_func=label)]
 
 
-def param_inputs(defaults: dict[str, object], choices: dict[str, tuple], key: str,
-                 layer_names: list[str] | None = None) -> dict[str, object]:
+def param_inputs(entry: ExplainerEntry, model: Classifier, key: str) -> dict[str, object]:
     """One compact input per tunable parameter, built from a method's registry entry.
 
-    Widget state starts at the registry default (tests may preset ``{key}_{param}``).
-    ``choices`` give a picker; ``layer`` (an index into the model's CAM layers) is offered
-    by name and kept non-negative, so -1 and the last index share a cache entry.
+    Widget state starts at the default for this model (tests may preset ``{key}_{param}``).
+    A parameter with choices gets a picker showing their labels; where the choices depend
+    on the model (a CAM's layers) the widget key says how many there are, so a model with
+    other choices gets its own widget.
     """
+    choices = entry.choices_for(model)
     values: dict[str, object] = {}
-    for name, default in defaults.items():
+    for name, default in entry.defaults_for(model).items():
         widget_key = f"{key}_{name}"
-        if name == "layer" and layer_names:  # a model with other layers gets its own widget
-            default = int(default) % len(layer_names)
-            widget_key += f"_of_{len(layer_names)}"
+        if name in entry.model_choices:
+            widget_key += f"_of_{len(choices[name])}"
         st.session_state.setdefault(widget_key, default)
-        values[name] = _param_input(name, default, choices.get(name), widget_key, layer_names)
+        values[name] = _param_input(name, default, choices.get(name), widget_key)
     return values
 
 
-def _param_input(name: str, default: object, options: tuple | None, key: str,
-                 layer_names: list[str] | None) -> object:
-    if name == "layer" and layer_names:
-        return st.selectbox(name, range(len(layer_names)), key=key,
-                            format_func=lambda i: layer_names[i])
+def shown_params(entry: ExplainerEntry, model: Classifier, params: dict) -> dict:
+    """Parameters as a person reads them: a chosen value by its label (a layer by name)."""
+    choices = entry.choices_for(model)
+    return {k: choices[k].get(v, v) if k in choices else v for k, v in params.items()}
+
+
+def _param_input(name: str, default: object, options: dict | None, key: str) -> object:
     if options:
-        return st.selectbox(name, list(options), key=key)
+        return st.selectbox(name, list(options), key=key, format_func=lambda v: options[v])
     if isinstance(default, bool):
         return st.checkbox(name, key=key)
     if isinstance(default, int):
@@ -70,3 +76,11 @@ def _param_input(name: str, default: object, options: tuple | None, key: str,
     if isinstance(default, str):
         return st.text_input(name, key=key)
     return default
+
+
+def model_picker(modality: str, key: str, default: str = "mobilenet_v2",
+                 label: str = "Classifier") -> str:
+    """A bundled model of the modality, by name (``default`` first chosen if offered)."""
+    names = [e.name for e in model_entries(modality)]
+    return st.selectbox(label, names, key=key,
+                        index=names.index(default) if default in names else 0)

@@ -3,10 +3,10 @@ from explainers import image, text  # noqa: F401  (registers the methods)
 from explainers import global_views  # noqa: F401  (registers the dataset: image source)
 from explainers.registry import (
     ExplainerEntry, IncompatibleError, MethodOutput, UnknownMethodError, compatible_methods,
-    explainer_entries, explainer_entry, register_explainer)
+    explainer_entries, explainer_entry, providing, register_explainer)
 from explainers.result import Explanation
 from explainers.run import explain
 
 __all__ = ["ExplainerEntry", "Explanation", "IncompatibleError", "MethodOutput",
            "UnknownMethodError", "compatible_methods", "explain", "explainer_entries",
-           "explainer_entry", "register_explainer"]
+           "explainer_entry", "providing", "register_explainer"]

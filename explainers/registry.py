@@ -40,6 +40,10 @@ def any_model(model: Classifier) -> bool:
     return True
 
 
+# A parameter's choices that depend on the model: value -> label (e.g. a CAM's layers).
+ModelChoices = Callable[[Classifier], dict[Any, str]]
+
+
 @dataclass(frozen=True)
 class ExplainerEntry:
     name: str
@@ -51,9 +55,33 @@ class ExplainerEntry:
     defaults: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
     choices: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    quick: dict[str, Any] = field(default_factory=dict)
+    model_choices: dict[str, ModelChoices] = field(default_factory=dict)
+    provides: tuple[str, ...] = ()
 
     def is_compatible(self, model: Classifier) -> bool:
         return model.modality == self.modality and self.fits(model)
+
+    def quick_for(self, model: Classifier) -> dict[str, Any]:
+        """Cheap settings for smoke tests and quick benchmarks (a value may be a function
+        of the model, e.g. an early layer on a deep net)."""
+        return {k: v(model) if callable(v) else v for k, v in self.quick.items()}
+
+    def choices_for(self, model: Classifier) -> dict[str, dict[Any, str]]:
+        """Every parameter that takes one of a few values: value -> label, for this model."""
+        fixed = {name: {v: str(v) for v in values} for name, values in self.choices.items()}
+        return fixed | {name: pick(model) for name, pick in self.model_choices.items()}
+
+    def defaults_for(self, model: Classifier) -> dict[str, Any]:
+        """Defaults with a model-dependent choice resolved to one of its values (an int
+        default indexes the choices, so -1 is the last layer)."""
+        settings = dict(self.defaults)
+        for name, pick in self.model_choices.items():
+            options = list(pick(model))
+            if options and settings.get(name) not in options:
+                default = settings.get(name)
+                settings[name] = options[default] if isinstance(default, int) else options[0]
+        return settings
 
 
 _ENTRIES: dict[str, ExplainerEntry] = {}
@@ -61,18 +89,26 @@ _ENTRIES: dict[str, ExplainerEntry] = {}
 
 def register_explainer(name: str, *, title: str, modality: Modality, signed: bool,
                        fits: Callable[[Classifier], bool] = any_model, summary: str = "",
-                       choices: dict[str, tuple[Any, ...]] | None = None, **defaults: Any):
+                       choices: dict[str, tuple[Any, ...]] | None = None,
+                       quick: dict[str, Any] | None = None,
+                       model_choices: dict[str, ModelChoices] | None = None,
+                       provides: tuple[str, ...] = (), **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
     ``choices`` lists the allowed values of a parameter that takes one of a few
-    (for example a baseline name), so pages can offer a picker instead of free input.
+    (for example a baseline name), so pages can offer a picker instead of free input;
+    ``model_choices`` does so where the values depend on the model (a CAM's layers).
+    ``quick``: cheap settings that still give a real map, used by the smoke tests and the
+    benchmarks' quick mode. ``provides``: names of ``extras`` the method returns that a
+    page can draw (e.g. ``"attentions"``), so pages find methods by what they give.
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
         if name in _ENTRIES:
             raise ValueError(f"method {name!r} registered twice")
         _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary,
-                                        dict(choices or {}))
+                                        dict(choices or {}), dict(quick or {}),
+                                        dict(model_choices or {}), tuple(provides))
         return fn
 
     return wrap
@@ -91,3 +127,8 @@ def explainer_entry(name: str) -> ExplainerEntry:
 def compatible_methods(model: Classifier) -> list[ExplainerEntry]:
     """The methods the pages and the command line may offer for this model."""
     return [e for e in _ENTRIES.values() if e.is_compatible(model)]
+
+
+def providing(model: Classifier, extra: str) -> ExplainerEntry | None:
+    """The first compatible method whose result carries ``extras[extra]``, if any."""
+    return next((e for e in compatible_methods(model) if extra in e.provides), None)

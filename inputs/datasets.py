@@ -1,7 +1,8 @@
 """Data sets for projections: generated shapes, the bundled samples, the tweet corpus.
 
 Every item is a pure function of (seed, index), so ``dataset:shapes:17`` names one image
-for the image page without building the whole set. A data set holds its items in memory:
+for the image page without building the whole set; sets kept elsewhere (users' zips) make
+their items reachable the same way with ``register_dataset_items``. A data set holds its items in memory:
 images as one (N, S, S, 3) uint8 array, sentences as a tuple of strings.
 """
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Callable, Literal
 
 import numpy as np
+
+from inputs.sources import register_image_source
 
 SHAPES = ("circle", "square", "triangle")
 BACKGROUNDS = {"sky": (120, 170, 230), "grass": (110, 180, 90), "sand": (225, 200, 140)}
@@ -138,10 +141,28 @@ def tweets(count: int = 1000, seed: int = 0) -> Dataset:
                    SENTIMENT_LABELS)
 
 
+def shortcut_split(split: str) -> Callable[[int, int], Dataset]:
+    """A builder of the shortcut lab's ``split`` (inputs/shortcut_data.py) as a ``Dataset``."""
+
+    def build(count: int = 1000, seed: int = 0) -> Dataset:
+        from inputs.shortcut_data import BACKGROUNDS, CLASSES, shortcut_dataset, to_uint8
+
+        images, labels, _, attrs = shortcut_dataset(split, count, seed)
+        marks = attrs["watermark"].astype(np.int64)
+        return Dataset(f"shortcut_{split}", "image", to_uint8(images), labels, CLASSES,
+                       {"background": (BACKGROUNDS, attrs["background"]),
+                        "watermark": (("no", "yes"), marks)},
+                       tuple(f"dataset:shortcut_{split}:{i}" for i in range(count)))
+
+    return build
+
+
+SHORTCUT_SPLITS = ("biased", "swapped", "neutral")
 BUILDERS: dict[str, tuple[Callable[[int, int], Dataset], int, str]] = {
     "shapes": (shapes, 1000, "image"),
     "samples": (samples, 200, "image"),
     "tweets": (tweets, 1000, "text"),
+    **{f"shortcut_{s}": (shortcut_split(s), 1000, "image") for s in SHORTCUT_SPLITS},
 }
 MAX_ITEMS = 5000
 
@@ -158,15 +179,47 @@ def load_dataset(name: str, count: int | None = None, seed: int = 0) -> Dataset:
     return build(count, seed)
 
 
+GENERATED_ITEMS: dict[str, Callable[[int], np.ndarray]] = {
+    "shapes": lambda index: shape_item(0, index)[0],
+    "samples": lambda index: sample_crop(0, index)[0],
+}
+
+
+def shortcut_image(split: str) -> Callable[[int], np.ndarray]:
+    """Item ``index`` of the shortcut lab's held-out ``split`` (seed 0) as uint8 HxWx3."""
+
+    def item(index: int) -> np.ndarray:
+        from inputs.shortcut_data import shortcut_item, to_uint8
+
+        image = shortcut_item(split, 0, index)[0]
+        return to_uint8(image.transpose(2, 0, 1)[None])[0]
+
+    return item
+
+
+GENERATED_ITEMS.update({f"shortcut_{s}": shortcut_image(s) for s in SHORTCUT_SPLITS})
+_OTHER_ITEMS: list[Callable[[str, int], np.ndarray]] = []  # tried in turn for other names
+
+
+def register_dataset_items(resolve: Callable[[str, int], np.ndarray]) -> None:
+    """Let ``resolve(name, index)`` answer ``dataset:NAME:INDEX`` for sets not generated here
+    (it raises ValueError for names it does not hold)."""
+    _OTHER_ITEMS.append(resolve)
+
+
 def dataset_image(rest: str) -> np.ndarray:
     """Resolve ``NAME:INDEX`` of a generated image set (seed 0) for ``dataset:`` sources."""
     name, _, index = rest.partition(":")
     if not index.isdigit():
         raise ValueError(f"bad data set item {rest!r}; expected NAME:INDEX")
-    if name == "shapes":
-        return shape_item(0, int(index))[0]
-    if name == "samples":
-        return sample_crop(0, int(index))[0]
-    from inputs.zip_dataset import remembered_image
+    if name in GENERATED_ITEMS:
+        return GENERATED_ITEMS[name](int(index))
+    for resolve in _OTHER_ITEMS:
+        try:
+            return resolve(name, int(index))
+        except ValueError:
+            continue
+    raise ValueError(f"no image {index} in data set {name!r} (it may have been forgotten)")
 
-    return remembered_image(name, int(index))
+
+register_image_source("dataset", dataset_image)

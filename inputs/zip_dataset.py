@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from inputs.datasets import Dataset
+from inputs.datasets import Dataset, register_dataset_items
 from inputs.image_io import MAX_BYTES, ImageDecodeError, decode_image
 
 MAX_ZIP_BYTES = 200 * 2**20
@@ -131,3 +131,6 @@ def remembered_image(name: str, index: int) -> np.ndarray:
     if dataset is None or not 0 <= index < len(dataset):
         raise ValueError(f"no image {index} in data set {name!r} (it may have been forgotten)")
     return dataset.items[index]
+
+
+register_dataset_items(remembered_image)

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from model_zoo.architectures import Architecture, architecture
-from model_zoo.classifier import ImageClassifier, Normalize, freeze
+from model_zoo.classifier import ImageClassifier
 from model_zoo.labels import LabelsError, parse_labels
 
 MAX_CHECKPOINT_BYTES = 2 * 1024**3
@@ -134,7 +134,5 @@ def load_checkpoint(arch_name: str, weights: bytes, labels: bytes | None = None,
     if len(names) != classes:
         raise CheckpointError(f"the labels file lists {len(names)} names but the checkpoint's "
                               f"head has {classes} outputs")
-    module = freeze(nn.Sequential(Normalize(arch.mean, arch.std), net))
-    return ImageClassifier(name=name or f"checkpoint:{arch.name}", module=module, labels=names,
-                           input_size=arch.input_size, target_layers=arch.layers(module),
-                           source=f"user checkpoint ({arch.name})")
+    return arch.assemble(net, names, name=name or f"checkpoint:{arch.name}",
+                         source=f"user checkpoint ({arch.name})")

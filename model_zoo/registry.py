@@ -1,16 +1,18 @@
-"""A decorator registry of bundled classifiers, plus loaders for models named by source."""
+"""A decorator registry of bundled classifiers, plus loaders for models named by source.
+
+A loader for references such as ``torchvision:NAME`` registers its prefix
+(``register_loader``), as ``model_zoo/hub.py`` does, so this module imports no loader.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
 from model_zoo.classifier import Classifier, Modality
+from model_zoo.errors import UnknownModelError
 
-HUB_PREFIXES = ("torchvision:", "hf:")
-
-
-class UnknownModelError(ValueError):
-    """The name is neither a registered model nor a ``torchvision:``/``hf:`` reference."""
+__all__ = ["ModelEntry", "UnknownModelError", "load_model", "model_entries", "model_entry",
+           "register_loader", "register_model"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class ModelEntry:
 
 
 _ENTRIES: dict[str, ModelEntry] = {}
+_LOADERS: dict[str, Callable[[str], Classifier]] = {}  # "prefix:" -> load(full reference)
 
 
 def register_model(name: str, *, modality: Modality, title: str, source: str):
@@ -35,6 +38,11 @@ def register_model(name: str, *, modality: Modality, title: str, source: str):
         return build
 
     return wrap
+
+
+def register_loader(prefix: str, load: Callable[[str], Classifier]) -> None:
+    """Send names starting with ``prefix`` (e.g. ``"hf:"``) to ``load(name)``."""
+    _LOADERS[prefix] = load
 
 
 def model_entries(modality: Modality | None = None) -> list[ModelEntry]:
@@ -50,9 +58,9 @@ def model_entry(name: str) -> ModelEntry:
 
 
 def load_model(name: str) -> Classifier:
-    """Build a bundled model, or load ``torchvision:NAME`` / ``hf:ID_OR_FOLDER``."""
-    if name.startswith(HUB_PREFIXES):
-        from model_zoo import hub
-
-        return hub.load_reference(name)
+    """Build a bundled model, or load a reference a registered loader takes
+    (``torchvision:NAME``, ``hf:ID_OR_FOLDER``)."""
+    for prefix, load in _LOADERS.items():
+        if name.startswith(prefix):
+            return load(name)
     return model_entry(name).build()

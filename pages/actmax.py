@@ -4,11 +4,14 @@ from dataclasses import replace
 import streamlit as st
 
 from components.actmax_view import curve_figure, enlarge
+from components.pickers import model_picker
 from dashboard_cache import cached_actmax, cached_layer_shapes, cached_model
 from explainers.global_views import objectives as obj
 from explainers.global_views.actmax import PRESETS, SWITCH_ON
 from explainers.global_views.layers import LOGITS, block_names
-from model_zoo import model_entries
+from navigation import app_page
+
+app_page("Activation maximisation", icon=":material/tune:", order=30)
 
 KINDS = {"Channel (mean activation)": "channel", "Single unit (centre of a channel)": "unit",
          "Class logit": "class", "Gallery (N channels, one batch)": "gallery"}
@@ -22,9 +25,7 @@ st.caption("Gradient ascent on the input image until the chosen unit fires stron
            "of it; the priors make it legible.")
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
-                              key="actmax_model")
+    model_name = model_picker("image", key="actmax_model")
     model = cached_model(model_name)
     shapes = cached_layer_shapes(model_name)
     kind_title = st.radio("Objective", list(KINDS), key="actmax_kind")

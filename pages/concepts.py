@@ -12,6 +12,9 @@ from inputs.concept_images import CONCEPTS
 from inputs.samples import SAMPLE_IMAGES
 from inputs.zip_dataset import ZipDatasetError
 from model_zoo import model_entries
+from navigation import app_page
+
+app_page("Concepts", icon=":material/category:", order=60)
 
 DEFAULT_CONCEPTS = ["striped", "dotted", "red"]
 

@@ -9,6 +9,9 @@ from explainers.fragility import KINDS, MAPS, AttackSettings
 from inputs.image_io import ImageDecodeError
 from inputs.samples import SAMPLE_IMAGES
 from model_zoo import model_entries
+from navigation import app_page
+
+app_page("Fragility", icon=":material/broken_image:", order=70)
 
 REGIONS = {f"{row} {col}": (r / 3, c / 3, (r + 1) / 3, (c + 1) / 3)
            for r, row in enumerate(("top", "middle", "bottom"))

@@ -14,60 +14,35 @@ from components.export import scores_npz
 from components.facts import (FAITHFULNESS_NOTE, cost_caption, faithfulness_caption,
                               params_caption, sanity_badge)
 from components.grid import Panel, grid_html, grid_png
-from components.pickers import param_inputs, target_picker
+from components.pickers import model_picker, param_inputs, shown_params, target_picker
 from components.predictions import top_k_figure
-from dashboard_cache import (SAMPLE_PREFIX, Upload, cached_agreement, cached_explanation,
-                             cached_faithfulness, cached_loaded, cached_model,
-                             cached_panel_images, cached_probabilities, cached_random_baseline,
-                             cached_sanity, model_calls, source_digest, user_checkpoint)
+from components.progress import model_calls
+from components.source_picker import image_source
+from dashboard_cache import (cached_agreement, cached_explanation, cached_faithfulness,
+                             cached_loaded, cached_model, cached_panel_images,
+                             cached_probabilities, cached_random_baseline, cached_sanity,
+                             user_checkpoint)
 from explainers import compatible_methods
-from explainers.image.cam import cam_layer_names, has_cam_layers
 from inputs.image_io import ImageDecodeError
-from inputs.samples import SAMPLE_IMAGES
-from model_zoo import model_entries
+from inputs.upload import source_digest
+from navigation import app_page
 
-UPLOAD_TYPES = None  # any file: the loader recognises formats by content
+app_page("Image", icon=":material/image:", order=10, default=True)
+
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
 MAX_METHODS, MAX_TARGETS = 6, 4
 SANITY_DEPTHS = ("all", 1, 3, 5, 10)  # blocks randomised by the sanity check
 
 
-def clear_pick() -> None:
-    st.session_state.pop("image_pick", None)
-
-
-def choose_source() -> Upload | str:
-    """An image picked on another page, else the upload, else the chosen sample."""
-    pick = st.session_state.get("image_pick")
-    upload = st.file_uploader("Upload an image", type=UPLOAD_TYPES, key="image_upload")
-    sample = st.selectbox("…or pick a sample", SAMPLE_IMAGES, key="image_sample",
-                          disabled=upload is not None or bool(pick))
-    if pick:
-        st.info("Explaining an image picked on another page:", icon=":material/link:")
-        st.text(str(pick))
-        st.button("Use my own image instead", on_click=clear_pick, key="image_pick_clear")
-        return str(pick)
-    if upload is None:
-        st.session_state.pop("image_upload_bytes", None)  # a removed upload is not kept
-        return SAMPLE_PREFIX + sample
-    kept = st.session_state.get("image_upload_bytes")
-    if kept is None or kept[0] != upload.file_id:  # digest once per upload, not per rerun
-        kept = (upload.file_id, Upload.of(upload.getvalue()))
-        st.session_state["image_upload_bytes"] = kept
-    return kept[1]
-
-
 def method_settings(model, entries: list) -> dict[str, tuple]:
     """Per-method parameters from the registry, one expander each; name -> sorted items."""
-    layers = cam_layer_names(model) if has_cam_layers(model) else None
     params = {}
     columns = st.columns(min(3, max(1, len(entries))))
     for i, entry in enumerate(entries):
         with columns[i % len(columns)].expander(f"{entry.title} settings"):
             if entry.summary:
                 st.caption(entry.summary)
-            values = param_inputs(entry.defaults, entry.choices, f"image_param_{entry.name}",
-                                  layers)
+            values = param_inputs(entry, model, f"image_param_{entry.name}")
         params[entry.name] = tuple(sorted(values.items()))
     return params
 
@@ -83,21 +58,12 @@ def display_controls() -> Display:
     return Display(opacity, signed, unsigned, absolute, float(keep), raw)
 
 
-def layer_label(model, params: dict) -> dict:
-    """Parameters as shown: a CAM layer index by its module name."""
-    if "layer" in params and has_cam_layers(model):
-        return {**params, "layer": cam_layer_names(model)[params["layer"]]}
-    return params
-
-
 st.header("Why this image?")
 source_col, model_col, chart_col = st.columns([4, 4, 3])
 with source_col:
-    source = choose_source()
+    source = image_source("image")
 with model_col:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
-                              key="image_model")
+    model_name = model_picker("image", key="image_model")
     own = checkpoint_form("image_checkpoint")
     if own is not None:
         try:
@@ -159,7 +125,8 @@ def title(method: str, target: int) -> str:
 def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
     """One grid cell: the overlay (and raw map), parameters, cost, AUCs, sanity badge."""
     result = results[method, target]
-    lines = [params_caption(layer_label(model, dict(params[method]))), cost_caption(result)]
+    lines = [params_caption(shown_params(entries[method], model, dict(params[method]))),
+             cost_caption(result)]
     if (method, target) in auc:
         lines.append(faithfulness_caption(auc[method, target].deletion_auc,
                                           auc[method, target].insertion_auc))
@@ -206,6 +173,13 @@ down_npz.download_button(
     lambda: scores_npz({f"{m}__{t}": results[m, t].scores for m, t in cells}),
     file_name="explanations.npz", mime="application/octet-stream", on_click="ignore",
     key="image_download_npz")
+if ("vit_attention", targets[0]) in results:  # an image transformer: every layer x head
+    from components.attention_tiles import attention_tiles
+
+    st.subheader("Attention per layer and head")
+    tiles, captions = attention_tiles(rgb, results["vit_attention", targets[0]].extras["attentions"])
+    st.image(tiles, caption=captions, width=110)
+
 if baselines:
     st.caption(FAITHFULNESS_NOTE + " A random map scores: " + "; ".join(
         f"“{model.labels[t]}” {faithfulness_caption(b.deletion_auc, b.insertion_auc)}"

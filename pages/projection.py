@@ -1,19 +1,26 @@
 """Layer-embedding projection page: how a layer organises a data set, point by point."""
-import numpy as np
 import streamlit as st
 
+from components.colouring import CONFIDENCE, colour_groups, colour_options, mapped_labels
+from components.pickers import model_picker
 from components.projection_figure import hover_script, hover_texts, projection_figure
 from dashboard_cache import (cached_activations, cached_dataset, cached_model, cached_projection,
                              cached_thumbnails, cached_zip_dataset)
-from inputs.datasets import BUILDERS
 from explainers.global_views.layers import projection_layer_names
 from explainers.global_views.projection import METHODS
+from inputs.datasets import BUILDERS
 from inputs.zip_dataset import ZipDatasetError
-from model_zoo import model_entries
+from navigation import app_page
+
+app_page("Layer projection", icon=":material/scatter_plot:", order=40)
 
 SOURCES = {"Generated shapes (labelled, with a background shortcut)": "shapes",
            "Crops of the bundled sample photos": "samples",
-           "Tweets (sentiment corpus)": "tweets", "Upload a zip of class folders": "zip"}
+           "Tweets (sentiment corpus)": "tweets",
+           "Shortcut lab: biased split (background agrees 95%)": "shortcut_biased",
+           "Shortcut lab: swapped split": "shortcut_swapped",
+           "Shortcut lab: neutral split": "shortcut_neutral",
+           "Upload a zip of class folders": "zip"}
 METHOD_TITLES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 
 st.header("How does this layer organise the data?")
@@ -27,9 +34,7 @@ with left:
                                   key="projection_zip")
     else:
         count = st.number_input("Items", 10, 5000, 300, 10, key="projection_count")
-    names = [e.name for e in model_entries(modality)]
-    model_name = st.selectbox("Classifier", names, key=f"projection_model_{modality}",
-                              index=names.index("mobilenet_v2") if "mobilenet_v2" in names else 0)
+    model_name = model_picker(modality, key=f"projection_model_{modality}")
 with right:
     layers = projection_layer_names(cached_model(model_name))
     layer = st.selectbox("Layer (activations pooled)", layers, index=len(layers) - 2,
@@ -77,23 +82,16 @@ st.caption(f"{len(dataset)} items · layer {layer} ({acts.features.shape[1]} fea
 
 true = [dataset.label_names[k] for k in dataset.labels]
 pred = [model.labels[k] for k in acts.predicted]
-lowered = {name.lower(): i for i, name in enumerate(model.labels)}
-mapped = np.array([lowered.get(name.lower(), -1) for name in dataset.label_names])[dataset.labels]
-options = ["true label", "predicted label", "confidence", *dataset.attributes]
-if (mapped >= 0).all():
-    options.insert(2, "correct?")
-colour = st.radio("Colour by", options, horizontal=True, key="projection_colour")
+mapped = mapped_labels(dataset.label_names, model.labels, dataset.labels)
+colour = st.radio("Colour by", colour_options(dataset.attributes, bool((mapped >= 0).all())),
+                  horizontal=True, key="projection_colour")
 hover = hover_texts(true, pred, acts.confidence,
                     dataset.items if dataset.modality == "text" else None)
-if colour == "confidence":
+if colour == CONFIDENCE:
     fig = projection_figure(projection.coords, hover, values=acts.confidence, colour_title=colour)
 else:
-    groups = {"true label": true, "predicted label": pred,
-              "correct?": ["correct" if ok else "wrong" for ok in mapped == acts.predicted]}
-    if colour in dataset.attributes:
-        names_, codes = dataset.attributes[colour]
-        groups[colour] = [names_[c] for c in codes]
-    fig = projection_figure(projection.coords, hover, categories=groups[colour], colour_title=colour)
+    groups = colour_groups(colour, true, pred, mapped == acts.predicted, dataset.attributes)
+    fig = projection_figure(projection.coords, hover, categories=groups, colour_title=colour)
 event = st.plotly_chart(fig, on_select="rerun", selection_mode="points", key="projection_chart",
                         width="stretch")
 if dataset.modality == "image":

@@ -6,12 +6,15 @@ from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention
 from components.facts import choice_label, evaluations
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
-from dashboard_cache import (cached_model, cached_probabilities, cached_text_deletion,
-                             cached_text_explanation)
-from explainers import compatible_methods
-from inputs.samples import SAMPLE_SENTENCES
+from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
+                             cached_text_deletion)
+from explainers import compatible_methods, providing
 from explainers.text.words import merge_words
+from inputs.samples import SAMPLE_SENTENCES
 from model_zoo import model_entries
+from navigation import app_page
+
+app_page("Text", icon=":material/notes:", order=20)
 
 MAX_CHARS = 5000
 HF_CHOICE = "Hugging Face model (id or local folder)…"
@@ -72,7 +75,7 @@ if not picked:
 
 rows, columns = [], ()
 for name in picked:
-    result = cached_text_explanation(model_name, name, text, target)
+    result = cached_explanation(model_name, name, text, target)
     deletion = cached_text_deletion(model_name, name, text, target, k, (), result.scores,
                                     result.signed)
     tokens, special, scores = result.tokens, encoded.special, result.scores
@@ -91,12 +94,12 @@ st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orang
            f"magnitudes. Deletion drop: the class probability lost when each row's top {k} "
            "tokens are removed (attention mask 0). Hover a cell for its score.")
 
-if "attention" in methods and st.checkbox("Show the attention layout", value=True,
-                                          key="text_show_attention"):
+attention, rollout = providing(model, "attentions"), providing(model, "rollout")
+if attention and rollout and st.checkbox("Show the attention layout", value=True,
+                                         key="text_show_attention"):
     st.subheader("Attention")
-    attn = cached_text_explanation(model_name, "attention", text, target).extras["attentions"]
-    rolled = cached_text_explanation(model_name, "attention_rollout", text,
-                                     target).extras["rollout"]
+    attn = cached_explanation(model_name, attention.name, text, target).extras["attentions"]
+    rolled = cached_explanation(model_name, rollout.name, text, target).extras["rollout"]
     layer_col, head_col = st.columns(2)
     layer = layer_col.selectbox("Layer", range(1, attn.shape[0] + 1), index=attn.shape[0] - 1,
                                 key="text_layer")

@@ -33,6 +33,7 @@ def tiny() -> ImageClassifier:
     return tiny_conv_model()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(am.PRESETS))
 @pytest.mark.parametrize("objective", [obj.channel("2", 1), obj.unit("2", 3), obj.class_logit(2)])
 def test_objective_rises_for_every_preset(tiny, name, objective):
@@ -43,6 +44,7 @@ def test_objective_rises_for_every_preset(tiny, name, objective):
     assert_untouched(tiny.module)
 
 
+@pytest.mark.slow
 def test_objective_rises_on_mobilenet_and_leaves_it_untouched(zoo):
     model = zoo("mobilenet_v2")
     result = am.maximise(model, obj.channel("1.features.6", 5), am.preset("fourier", steps=12, size=64))
@@ -50,6 +52,7 @@ def test_objective_rises_on_mobilenet_and_leaves_it_untouched(zoo):
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["regularised", "fourier"])
 def test_gallery_equals_separate_runs_for_the_same_seed(tiny, name):
     settings = am.preset(name, steps=25, seed=3)
@@ -107,6 +110,7 @@ def test_bad_objectives_give_clear_errors(tiny):
         am.preset("pretty")
 
 
+@pytest.mark.slow
 def test_cli_actmax_writes_png_and_json(tmp_path):
     from tests.test_cli import cli
 
@@ -122,6 +126,7 @@ def test_cli_actmax_writes_png_and_json(tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "outside" in bad.stderr
 
 
+@pytest.mark.slow
 def test_global_bench_suites_report_their_ratios():
     from bench import run_benchmarks
 

@@ -1,11 +1,15 @@
 """Page logic through Streamlit's AppTest: each page alone, and the app's navigation."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # full pages through AppTest
 
 TIMEOUT = 300
 

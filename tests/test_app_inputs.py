@@ -2,6 +2,8 @@
 same session keeps working afterwards; engineers' own checkpoints through the page."""
 from __future__ import annotations
 
+import pytest
+
 import pickle
 
 import torch
@@ -11,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from tests.bad_images import battery
 from tests.conftest import ROOT
 from tests.test_checkpoint import Payload
+
+pytestmark = pytest.mark.slow  # full pages through AppTest
 
 TIMEOUT = 300
 

@@ -6,6 +6,8 @@ from PIL import Image
 
 from tests.browser import chromium_page, dashboard, image_upload
 
+pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
+
 TIMEOUT_MS = 180_000
 
 

@@ -5,6 +5,8 @@ import pytest
 
 from tests.browser import chromium_page, dashboard
 
+pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
+
 TIMEOUT_MS = 180_000
 FIRST_POINT = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]

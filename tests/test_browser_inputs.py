@@ -17,6 +17,8 @@ from PIL import Image, PngImagePlugin
 from tests.bad_images import battery
 from tests.browser import chromium_page, dashboard, image_upload
 
+pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
+
 TIMEOUT_MS = 180_000
 CASES = battery()
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.browser import chromium_page, dashboard
 
+pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
+
 TIMEOUT_MS = 240_000
 PICKS = ["Gradient × input (embeddings)", "Saliency (gradient norm)", "Occlusion (leave one out)"]
 INJECTION = ('nice <script>window.__pwned = 1</script> <img src="http://127.0.0.1:9/img.png" '

@@ -39,6 +39,7 @@ class Payload:
         return os.mkdir, (self.marker,)
 
 
+@pytest.mark.slow
 def test_safetensors_and_pt_give_the_zoo_model_s_answers(state, zoo, chelsea):
     expected = probabilities(zoo("mobilenet_v2"), chelsea)
     for data in (save_safetensors(state), torch_bytes(state),

@@ -14,6 +14,8 @@ from tests.bad_images import battery
 from tests.test_checkpoint import Payload
 from tests.test_cli import cli as run_cli
 
+pytestmark = pytest.mark.slow  # a Python process per command
+
 CASES = battery()
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from explainers import explain, explainer_entries, explainer_entry
 from tests.helpers import assert_untouched, on_one_torch_thread
-from tests.test_smoke import FAST
+
+pytestmark = pytest.mark.slow  # every method from 8 threads on a real model
 
 JOBS = [("gradcam", 285), ("gradcam", 281), ("saliency", 285), ("gradcam", 967),
         ("integrated_gradients", 285), ("saliency", 281), ("gradcam", 282), ("saliency", 967)]
@@ -60,13 +61,13 @@ def test_attention_from_threads_matches_sequential_runs(zoo):
 
 @pytest.mark.parametrize("method", [e.name for e in explainer_entries("image")])
 def test_every_image_method_from_8_threads_matches_sequential_runs(method, zoo, chelsea, coffee):
-    """Registry-driven: a new method is covered with no test edit (fast settings from the
-    smoke test). A method that is random by design only has to agree with itself when
+    """Registry-driven: a new method is covered with no test edit (the registry's quick
+    settings). A method that is random by design only has to agree with itself when
     its sequential runs do."""
     model = zoo("mobilenet_v2")
     if not explainer_entry(method).is_compatible(model):
         pytest.skip(f"{method} does not fit {model.name}")
-    params = FAST.get(method, {})
+    params = explainer_entry(method).quick_for(model)
     jobs = [(chelsea, 285), (coffee, 967)] * 4
 
     @on_one_torch_thread

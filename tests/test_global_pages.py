@@ -1,10 +1,14 @@
 """The activation maximisation and projection pages through Streamlit's AppTest."""
 from __future__ import annotations
 
+import pytest
+
 from tests.test_app import TIMEOUT, run_page
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # full pages through AppTest
 
 
 def test_actmax_page_optimises_a_small_gallery():

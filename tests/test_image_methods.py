@@ -20,7 +20,11 @@ from tests.tiny_models import tiny_image_model
 CAMS = ["gradcam_pp", "layercam", "scorecam"]
 GRADIENTS = ["smoothgrad", "grad_x_input", "guided_backprop"]
 OURS = CAMS + ["eigencam", "guided_gradcam", *GRADIENTS, "lrp_epsilon", "lrp_zplus"]
-TINY = {"smoothgrad": {"samples": 6, "batch": 4}, "scorecam": {"batch": 4}}
+
+
+def quick(method: str, model) -> dict:
+    """The registry's cheap settings for this method on this model."""
+    return explainer_entry(method).quick_for(model)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,7 @@ def share(scores: np.ndarray, rows: slice, cols: slice) -> float:
 @pytest.mark.parametrize("target, quarter", [(0, slice(0, 16)), (1, slice(16, 32))])
 def test_cams_sit_on_the_class_colour(tiny, method, target, quarter):
     scores = explain(tiny["colour"], method, red_and_green(), target=target,
-                     **TINY.get(method, {})).scores
+                     **quick(method, tiny["colour"])).scores
     assert share(scores, quarter, quarter) > 0.9
 
 
@@ -51,7 +55,8 @@ def test_eigencam_follows_the_dominant_activation_for_any_class(tiny):
 @pytest.mark.parametrize("method", ["layercam", "guided_gradcam", *GRADIENTS])
 def test_maps_concentrate_where_the_quadrant_model_looks(tiny, method):
     image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(1))
-    scores = explain(tiny["quadrant"], method, image, target=0, **TINY.get(method, {})).scores
+    scores = explain(tiny["quadrant"], method, image, target=0,
+                     **quick(method, tiny["quadrant"])).scores
     bleed = 0.05 if method == "layercam" else 0.01  # a 16x16 map upsampled: the edge blurs
     assert share(scores, slice(0, 16), slice(0, 16)) > 1 - bleed
 
@@ -88,7 +93,7 @@ def test_lrp_relevance_stays_where_the_model_reads(tiny, method):
 def test_cam_maps_have_the_layer_grid(tiny, method):
     model = tiny["colour"]
     x = model.preprocess(red_and_green())
-    out = explainer_entry(method).fn(model, x, 0, **{"layer": -1, **TINY.get(method, {})})
+    out = explainer_entry(method).fn(model, x, 0, **{"layer": -1, **quick(method, model)})
     activations, _ = layer_activations(model, x, 0, -1, gradient=False)
     assert out.scores.shape == activations.shape[-2:] == (16, 16)
     assert (out.scores >= 0).all()
@@ -101,7 +106,7 @@ def test_no_hooks_left_and_input_untouched(method):
     model = conv_model(0)
     image = torch.rand(3, 20, 20, generator=torch.Generator().manual_seed(4))
     before = image.clone()
-    result = explain(model, method, image, target=1, **TINY.get(method, {}))
+    result = explain(model, method, image, target=1, **quick(method, model))
     assert result.scores.shape == (20, 20) and np.isfinite(result.scores).all()
     assert torch.equal(image, before)
     assert_untouched(model.module) and hook_count(model.module) == 0
@@ -111,8 +116,8 @@ def test_no_hooks_left_and_input_untouched(method):
 def test_randomised_weights_change_the_map(method):
     """Adebayo et al. 2018: a map that survives re-drawn weights does not explain the model."""
     image = torch.rand(3, 16, 16, generator=torch.Generator().manual_seed(5))
-    maps = [explain(conv_model(seed), method, image, target=0, **TINY.get(method, {})).scores
-            for seed in (0, 1)]
+    maps = [explain(conv_model(seed), method, image, target=0,
+                    **quick(method, conv_model(seed))).scores for seed in (0, 1)]
     assert not np.allclose(maps[0], maps[1], rtol=0.05, atol=1e-6 * np.abs(maps[0]).max())
     assert spearman(maps[0].ravel(), maps[1].ravel()) < 0.9
 
@@ -156,6 +161,7 @@ def test_gradient_times_input_equals_integrated_gradients_on_a_linear_model():
     assert np.allclose(gxi, ig, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_guided_gradcam_is_guided_backprop_times_gradcam(zoo, chelsea):
     model = zoo("mobilenet_v2")
     image = model.preprocess(chelsea)[0]  # at the model's size: no resizing in between
@@ -254,6 +260,7 @@ def test_lrp_refuses_layers_its_rules_do_not_cover(tiny):
     assert explainer_entry("lrp_epsilon").is_compatible(conv_model(0))
 
 
+@pytest.mark.slow
 def test_lrp_covers_the_bundled_mobilenet(zoo, chelsea):
     model = zoo("mobilenet_v2")
     assert explainer_entry("lrp_zplus").is_compatible(model)
@@ -262,6 +269,7 @@ def test_lrp_covers_the_bundled_mobilenet(zoo, chelsea):
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 def test_gradcam_pp_and_layercam_match_pytorch_grad_cam(zoo, chelsea):
     from pytorch_grad_cam import GradCAMPlusPlus, LayerCAM
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget

@@ -71,6 +71,7 @@ def test_the_right_map_beats_the_inverted_map_on_a_model_with_a_known_answer():
     assert good.insertion_curve[3] > bad.insertion_curve[3]
 
 
+@pytest.mark.slow
 def test_curve_endpoints_and_areas_on_mobilenet(zoo, chelsea):
     model = zoo("mobilenet_v2")
     result = explain(model, "gradcam", chelsea, target=285)
@@ -93,6 +94,7 @@ def test_curve_endpoints_and_areas_on_mobilenet(zoo, chelsea):
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 def test_gradcam_beats_a_random_map_on_chelsea(zoo, chelsea):
     model = zoo("mobilenet_v2")
     result = explain(model, "gradcam", chelsea, target=285)

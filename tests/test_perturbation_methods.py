@@ -129,6 +129,7 @@ def test_weighted_ridge_matches_scikit_learn():
     assert np.allclose(weighted_ridge(z, y, w, 1.0), theirs, atol=1e-10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("evals", [40, 300])
 def test_partition_shap_equals_the_shap_package(evals):
     import shap

@@ -43,6 +43,7 @@ def test_samples_and_tweets():
     assert ds.load_dataset("tweets", 30).items == tweets.items
 
 
+@pytest.mark.slow
 def test_image_extraction_pools_batches_alike_and_leaves_the_model_untouched(zoo):
     model = zoo("mobilenet_v2")
     data = ds.load_dataset("shapes", 12)
@@ -71,6 +72,7 @@ def test_text_extraction_keeps_the_data_set_order(zoo):
         extract(model, ds.load_dataset("shapes", 2), layer)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["pca", "tsne", "umap"])
 def test_projection_shapes_and_seed_determinism(method):
     features = np.random.default_rng(0).normal(size=(40, 60)).astype(np.float32)
@@ -157,6 +159,7 @@ def test_hover_text_is_escaped_and_figures_pick_their_trace_type():
     assert projection_figure(coords[:50, :2], hover[:50], categories=labels[:50]).data[0].type == "scatter"
 
 
+@pytest.mark.slow
 def test_cli_project_writes_html_and_json(tmp_path):
     from tests.test_cli import cli
 

@@ -56,6 +56,7 @@ def test_integrated_gradients_completeness_on_a_tiny_model():
     assert abs(result.delta) < 1e-4
 
 
+@pytest.mark.slow
 def test_integrated_gradients_completeness_on_mobilenet(zoo, chelsea):
     """The gap shrinks with steps: about 9% of the logit change at 50 steps, under 2% at 128."""
     model = zoo("mobilenet_v2")
@@ -68,6 +69,7 @@ def test_integrated_gradients_completeness_on_mobilenet(zoo, chelsea):
     assert abs(fine.delta) < abs(coarse.delta)
 
 
+@pytest.mark.slow
 def test_our_integrated_gradients_match_captum(zoo, chelsea):
     from captum.attr import IntegratedGradients
 
@@ -82,6 +84,7 @@ def test_our_integrated_gradients_match_captum(zoo, chelsea):
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 def test_our_gradcam_matches_pytorch_grad_cam(zoo, chelsea):
     from pytorch_grad_cam import GradCAM
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
@@ -101,6 +104,7 @@ def test_our_gradcam_matches_pytorch_grad_cam(zoo, chelsea):
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 def test_text_integrated_gradients_match_captum_and_are_complete(zoo):
     from captum.attr import LayerIntegratedGradients
 

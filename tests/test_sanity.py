@@ -61,6 +61,7 @@ def test_randomised_blocks_get_new_tensors_and_the_rest_share(zoo):
     assert not torch.equal(conv, old["1.features.18.0.weight"])
 
 
+@pytest.mark.slow
 def test_gradcam_depends_on_the_model_and_the_shared_model_is_untouched(zoo, chelsea):
     model = zoo("mobilenet_v2")
     before = snapshot(model.module)
@@ -94,6 +95,7 @@ def test_a_method_that_ignores_the_model_is_flagged(zoo, chelsea, edge_detector)
     assert_untouched(model.module)
 
 
+@pytest.mark.slow
 def test_same_seed_same_maps_and_params_pass_through(zoo, chelsea):
     model = zoo("mobilenet_v2")
     one = cascading_randomisation(model, "saliency", chelsea, 285, max_steps=1, seed=5)

@@ -1,7 +1,8 @@
 """Registry-driven: every model x every method, with no edit when either registry grows.
 
-A compatible pair must give a finite float32 map of the right shape for the requested
-target, leave no hooks and not touch the input; an incompatible pair must be refused.
+Each method runs at its registry ``quick`` settings. A compatible pair must give a finite
+float32 map of the right shape for the requested target, leave no hooks and not touch the
+input; an incompatible pair must be refused.
 """
 from __future__ import annotations
 
@@ -14,14 +15,9 @@ from model_zoo import load_model, model_entries, probabilities
 from tests.helpers import assert_untouched
 from tests.tiny_models import save_tiny_bert
 
+pytestmark = pytest.mark.slow  # every bundled model x every method
+
 SENTENCE = "The plot was very good, but the ending felt awful!"
-FAST = {"integrated_gradients": {"steps": 16, "batch": 16},
-        "integrated_gradients_text": {"steps": 16, "batch": 16},
-        "shap_text": {"max_evals": 64}, "lime_text": {"samples": 64},
-        "scorecam": {"layer": 1},  # an early block: 16-24 channels, not 1280 masked passes
-        "smoothgrad": {"samples": 4, "batch": 4},
-        "occlusion": {"window": 56, "stride": 56}, "lime": {"segments": 16, "samples": 16},
-        "shap": {"max_evals": 16}, "rise": {"masks": 16}}
 MODELS = [e.name for e in model_entries()] + ["hf:tiny-bert"]
 METHODS = [e.name for e in explainer_entries()]
 
@@ -51,7 +47,7 @@ def test_every_model_and_method(model_name, method, model_named, chelsea):
         return
     target = int(np.argsort(-probabilities(model, data))[1])  # not the top class
     before = data.clone() if isinstance(data, torch.Tensor) else data
-    result = explain(model, method, data, target=target, **FAST.get(method, {}))
+    result = explain(model, method, data, target=target, **entry.quick_for(model))
     assert result.target == target and result.method == method
     assert result.scores.dtype == np.float32 and np.isfinite(result.scores).all()
     assert np.abs(result.scores).max() > 0

@@ -109,6 +109,7 @@ def test_lime_samples_follow_lime_text():
     assert torch.equal(keep, lime_samples(9, 200, seed=3))
 
 
+@pytest.mark.slow
 def test_lime_text_finds_the_word_that_decides(zoo):
     result = explain(zoo("minilm_sentiment"), "lime_text", "the food was awful", target=0,
                      samples=300)
@@ -151,6 +152,7 @@ def test_gradient_times_input_and_saliency_match_captum(tiny_bert):
     assert_untouched(tiny_bert.module)
 
 
+@pytest.mark.slow
 def test_deletion_removes_the_top_tokens_and_the_drop_is_real(zoo):
     model = zoo("minilm_sentiment")
     text = "I love this wonderful day"
@@ -216,6 +218,7 @@ def test_every_text_method_is_registered_for_text():
     assert set(TEXT_METHODS) <= {e.name for e in explainer_entries("text")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", TEXT_METHODS)
 def test_cli_explains_text_with_every_method_and_the_deletion_metric(method, capsys):
     import json

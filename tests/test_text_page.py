@@ -11,6 +11,8 @@ from tests.conftest import ROOT
 from tests.test_text_methods import INJECTIONS, TagCollector
 from tests.tiny_models import save_tiny_bert
 
+pytestmark = pytest.mark.slow  # full pages through AppTest
+
 TIMEOUT = 300
 FAST_METHODS = ["attention", "grad_x_input_text", "occlusion_text"]
 

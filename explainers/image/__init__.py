@@ -6,3 +6,4 @@ from explainers.image import occlusion  # noqa: F401
 from explainers.image import lime_image  # noqa: F401
 from explainers.image import partition_shap  # noqa: F401
 from explainers.image import rise  # noqa: F401
+from explainers.image import vit_attention  # noqa: F401

@@ -69,3 +69,17 @@ def cam_layer_names(model: ImageClassifier) -> list[str]:
     """Dotted names of the model's CAM layers in forward order (the ``layer`` index's choices)."""
     names = {id(m): n for n, m in model.module.named_modules()}
     return [names.get(id(m), f"layer {i}") for i, m in enumerate(model.target_layers(model.module))]
+
+
+def layer_choices(model: Classifier) -> dict[int, str]:
+    """The ``layer`` parameter's values for this model: index -> module name (forward order)."""
+    return dict(enumerate(cam_layer_names(model))) if has_cam_layers(model) else {}
+
+
+def early_layer(model: Classifier) -> int:
+    """A cheap layer for quick runs: an early block of a deep net (16-24 channels on
+    MobileNetV2 instead of 1280), the last layer of a small one."""
+    return 1 if has_cam_layers(model) and len(model.target_layers(model.module)) > 4 else -1
+
+
+CAM_LAYERS = {"layer": layer_choices}  # ``model_choices`` of every method with a ``layer``

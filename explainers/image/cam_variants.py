@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from explainers.image.cam import class_activation_map, has_cam_layers
+from explainers.image.cam import CAM_LAYERS, class_activation_map, has_cam_layers
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -33,7 +33,7 @@ def eigencam_weights(activations: torch.Tensor, _gradients: None) -> torch.Tenso
 
 
 @register_explainer("gradcam_pp", title="Grad-CAM++", modality="image", signed=False,
-                    fits=has_cam_layers, layer=-1,
+                    fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
                     summary="Channels weighted by positive gradients with per-position "
                             "coefficients from higher-order terms; better for several objects.")
 def gradcam_pp(model: ImageClassifier, x: torch.Tensor, target: int,
@@ -42,7 +42,7 @@ def gradcam_pp(model: ImageClassifier, x: torch.Tensor, target: int,
 
 
 @register_explainer("layercam", title="Layer-CAM", modality="image", signed=False,
-                    fits=has_cam_layers, layer=-1,
+                    fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
                     summary="Each activation weighted by its own positive gradient; "
                             "sharp maps at earlier layers too.")
 def layercam(model: ImageClassifier, x: torch.Tensor, target: int,
@@ -51,7 +51,7 @@ def layercam(model: ImageClassifier, x: torch.Tensor, target: int,
 
 
 @register_explainer("eigencam", title="Eigen-CAM", modality="image", signed=False,
-                    fits=has_cam_layers, layer=-1,
+                    fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
                     summary="First principal component of the layer's activations; no "
                             "gradient, and the same map for every class.")
 def eigencam(model: ImageClassifier, x: torch.Tensor, target: int,

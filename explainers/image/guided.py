@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from explainers.gradients import target_gradient
-from explainers.image.cam import class_activation_map, has_cam_layers
+from explainers.image.cam import CAM_LAYERS, class_activation_map, has_cam_layers
 from explainers.image.gradcam import mean_gradient
 from explainers.private_copy import private_copy
 from explainers.registry import MethodOutput, register_explainer
@@ -98,7 +98,7 @@ def fits_guided_gradcam(model: Classifier) -> bool:
 
 
 @register_explainer("guided_gradcam", title="Guided Grad-CAM", modality="image",
-                    signed=False, fits=fits_guided_gradcam, layer=-1,
+                    signed=False, fits=fits_guided_gradcam, layer=-1, model_choices=CAM_LAYERS,
                     summary="Guided backpropagation times the upsampled Grad-CAM map: "
                             "fine detail, restricted to the class's region.")
 def guided_gradcam(model: ImageClassifier, x: torch.Tensor, target: int,

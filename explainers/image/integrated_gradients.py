@@ -39,7 +39,7 @@ def baseline_image(x: torch.Tensor, kind: str, seed: int = 0) -> torch.Tensor:
 
 
 @register_explainer("integrated_gradients", title="Integrated Gradients", modality="image",
-                    signed=True, steps=50, baseline="black", batch=16,
+                    signed=True, steps=50, baseline="black", batch=16, quick={"steps": 16},
                     choices={"baseline": BASELINES},
                     summary="Gradients averaged along a path from a baseline image "
                             "(black, blurred, uniform noise or white).")

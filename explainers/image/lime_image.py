@@ -56,7 +56,7 @@ def lime_weights(z: np.ndarray, kernel_width: float) -> np.ndarray:
 
 @register_explainer("lime", title="LIME (superpixels)", modality="image", signed=True,
                     segments=50, samples=500, kernel_width=0.25, fill="mean", batch=16, seed=0,
-                    choices={"fill": FILLS},
+                    choices={"fill": FILLS}, quick={"segments": 16, "samples": 16},
                     summary="A weighted linear model of the score over superpixels on and off.")
 def lime(model: ImageClassifier, x: torch.Tensor, target: int, segments: int = 50,
          samples: int = 500, kernel_width: float = 0.25, fill: str = "mean", batch: int = 16,

@@ -40,7 +40,7 @@ class MaskSet:
 
 
 @register_explainer("rise", title="RISE", modality="image", signed=False,
-                    masks=1000, grid=7, p=0.5, batch=16, seed=0,
+                    masks=1000, grid=7, p=0.5, batch=16, seed=0, quick={"masks": 16},
                     summary="Probability-weighted average of random smooth masks.")
 def rise(model: ImageClassifier, x: torch.Tensor, target: int, masks: int = 1000, grid: int = 7,
          p: float = 0.5, batch: int = 16, seed: int = 0) -> MethodOutput:

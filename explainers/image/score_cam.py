@@ -12,7 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from explainers.batching import generated_outputs
-from explainers.image.cam import has_cam_layers, layer_activations, weighted_map
+from explainers.image.cam import (CAM_LAYERS, early_layer, has_cam_layers, layer_activations,
+                                  weighted_map)
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -26,7 +27,8 @@ def channel_masks(activations: torch.Tensor, size: tuple[int, int]) -> torch.Ten
 
 
 @register_explainer("scorecam", title="Score-CAM", modality="image", signed=False,
-                    fits=has_cam_layers, layer=-1, batch=16,
+                    fits=has_cam_layers, layer=-1, batch=16, model_choices=CAM_LAYERS,
+                    quick={"layer": early_layer, "batch": 4},
                     summary="Channels weighted by the target's score when each channel, "
                             "used as a mask, is all the model sees. One pass per channel.")
 def scorecam(model: ImageClassifier, x: torch.Tensor, target: int, layer: int = -1,

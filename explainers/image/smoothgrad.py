@@ -11,7 +11,7 @@ from model_zoo import ImageClassifier
 
 
 @register_explainer("smoothgrad", title="SmoothGrad", modality="image", signed=False,
-                    noise=0.15, samples=25, batch=16,
+                    noise=0.15, samples=25, batch=16, quick={"samples": 6, "batch": 4},
                     summary="Gradient magnitude averaged over noisy copies of the image; "
                             "noise is a fraction of the pixel range (10-20% in the paper).")
 def smoothgrad(model: ImageClassifier, x: torch.Tensor, target: int, noise: float = 0.15,

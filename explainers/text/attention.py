@@ -67,6 +67,7 @@ def all_attentions(model: TextClassifier, enc: Encoded) -> torch.Tensor:
 
 
 @register_explainer("attention", title="Attention (last layer)", modality="text", signed=False,
+                    provides=("attentions",),
                     summary="How much the summary position attends to each token.")
 def attention(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:
     stacked = all_attentions(model, enc)

@@ -21,6 +21,7 @@ def baseline_ids(model: TextClassifier, enc: Encoded) -> torch.Tensor:
 
 @register_explainer("integrated_gradients_text", title="Integrated Gradients (embeddings)",
                     modality="text", signed=True, steps=50, batch=50,
+                    quick={"steps": 16, "batch": 16},
                     summary="Gradients along a path from padding embeddings to the sentence.")
 def text_integrated_gradients(model: TextClassifier, enc: Encoded, target: int,
                               steps: int = 50, batch: int = 50) -> MethodOutput:

@@ -46,7 +46,7 @@ def weighted_ridge(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor,
 
 
 @register_explainer("lime_text", title="LIME (tokens)", modality="text", signed=True,
-                    samples=500, seed=0, batch=TEXT_BATCH,
+                    samples=500, seed=0, batch=TEXT_BATCH, quick={"samples": 64},
                     summary="Weighted linear fit of the target probability on which tokens "
                             "are kept (Ribeiro et al. 2016).")
 def lime_text(model: TextClassifier, enc: Encoded, target: int, samples: int = 500,

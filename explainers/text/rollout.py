@@ -25,6 +25,7 @@ def attention_rollout(attentions: torch.Tensor) -> torch.Tensor:
 
 
 @register_explainer("attention_rollout", title="Attention rollout", modality="text", signed=False,
+                    provides=("rollout",),
                     summary="Attention multiplied through the layers with the residual "
                             "(Abnar & Zuidema 2020), from the summary position.")
 def rollout(model: TextClassifier, enc: Encoded, target: int) -> MethodOutput:

@@ -16,7 +16,7 @@ from model_zoo import Encoded, TextClassifier
 
 
 @register_explainer("shap_text", title="SHAP (partition over tokens)", modality="text",
-                    signed=True, max_evals=500, batch=TEXT_BATCH,
+                    signed=True, max_evals=500, batch=TEXT_BATCH, quick={"max_evals": 64},
                     summary="Owen values of the target logit over a binary hierarchy of tokens "
                             "(Lundberg & Lee 2017; shap's partition explainer).")
 def shap_text(model: TextClassifier, enc: Encoded, target: int, max_evals: int = 500,

@@ -1,0 +1,55 @@
+"""In a real Chromium, first request on a fresh server: run a small audit of shortcut_cnn,
+see both classes flagged, hover a SpRAy point (thumbnail) and click it through to the
+image page. No request may leave 127.0.0.1."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser import chromium_page, dashboard
+
+TIMEOUT_MS = 240_000
+FIRST_POINT = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g.layout && g.layout.meta === 'xai-projection');
+  gd.scrollIntoView({block: 'center'});
+  const fl = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
+  return [box.left + fl.xaxis._offset + fl.xaxis.l2p(trace.x[0]),
+          box.top + fl.yaxis._offset + fl.yaxis.l2p(trace.y[0])];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_audit_flags_the_shortcut_and_opens_a_spray_point(artifacts):
+    hosts: set[str] = set()
+    with dashboard() as url, chromium_page() as page:
+        page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or ""))
+        page.goto(f"{url}/audit")
+        page.get_by_text("Does the model decide by the object").wait_for(timeout=TIMEOUT_MS)
+        count = page.get_by_label("Images")
+        count.fill("60")
+        count.press("Enter")
+        page.get_by_role("button", name="Run the audit").click()
+        page.get_by_text("Flagged: triangle, cross").wait_for(timeout=TIMEOUT_MS)
+        page.locator('[data-testid="stImage"] img').first.wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_audit_flags.png"))
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".some(g => g.layout && g.layout.meta === 'xai-projection' "
+                               "&& g.__xaiHover)", timeout=TIMEOUT_MS)
+        x, y = page.evaluate(FIRST_POINT)
+        page.mouse.move(x - 30, y - 30)
+        page.mouse.move(x, y, steps=5)
+        page.locator("#xai-hover-thumb").wait_for(state="visible", timeout=20_000)
+        page.screenshot(path=str(artifacts / "browser_audit.png"), full_page=True)
+        page.mouse.click(x, y)
+        page.get_by_text("Item #").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="Explain it on the image page").click()
+        page.get_by_text("Why this image?").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("dataset:shortcut_biased:").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("shortcut_cnn").first.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(3000)
+        page.screenshot(path=str(artifacts / "browser_audit_opened.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    assert hosts <= {"127.0.0.1"}, hosts
