@@ -144,3 +144,24 @@ def photo_crops(name: str, count: int, seed: int = 0, size: int = CONCEPT_SIZE) 
     which = SAMPLE_IMAGES.index(name)
     return np.stack([sample_crop(seed, which + len(SAMPLE_IMAGES) * i, size)[0]
                      for i in range(count)])
+
+
+def _shortcut_background(kind: int) -> ConceptFn:
+    """The shortcut lab's background ``kind`` (no object), as a concept (issue 13's data)."""
+
+    def make(rng: np.random.Generator, size: int) -> np.ndarray:
+        from inputs.shortcut_data import background
+
+        return background(kind, rng, size) * 255
+
+    return make
+
+
+def _register_shortcut_backgrounds() -> None:
+    from inputs.shortcut_data import BACKGROUNDS
+
+    for kind, name in enumerate(BACKGROUNDS):
+        register_concept(f"{name} background", _shortcut_background(kind))
+
+
+_register_shortcut_backgrounds()

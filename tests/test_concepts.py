@@ -125,3 +125,21 @@ def test_zip_of_concept_folders():
     assert sorted(concepts) == ["night", "sunny"]
     assert concepts["sunny"].shape == (3, 128, 128, 3)
     assert int(concepts["night"][0, 0, 0, 2]) == 60
+
+
+def test_shortcut_background_concept_on_shortcut_cnn(zoo):
+    """The shortcut lab's CNN learnt the background: 'meadow background' (the triangle class's
+    background in the biased training split) is significant for "triangle"; a random set is not."""
+    from inputs.shortcut_data import shortcut_dataset, to_uint8
+
+    torch.set_num_threads(1)
+    model = zoo("shortcut_cnn")
+    images, labels, _, _ = shortcut_dataset("neutral", 160, 0)  # class images on both backgrounds
+    concepts = {"meadow background": concept_set("meadow background", 30, 1, size=64),
+                "random": random_pool(30, seed=3000, size=64)}
+    timed = run_tcav(model, "1.0.2", 0, to_uint8(images[labels == 0])[:40], concepts,
+                     random_pool(60, seed=2000, size=64), runs=10)
+    meadow, random = timed.result.concepts
+    assert meadow.significant and meadow.mean > 0.9 and meadow.accuracy > 0.9, meadow
+    assert not random.significant and not random.separable, random
+    assert_untouched(model.module)
