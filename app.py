@@ -5,7 +5,7 @@ import torch
 from navigation import navigation
 from startup import freeze_start_up_objects
 
-st.set_page_config(page_title="Why did the classifier decide that?", page_icon=":material/search:",
+st.set_page_config(page_title="Why did the classifier decide that?", page_icon="🔍",
                    layout="wide")
 # Under concurrent sessions one torch thread per script run beat two on 2 cores.
 torch.set_num_threads(1)
