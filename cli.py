@@ -1,5 +1,5 @@
-"""Command line: models, methods, predict, explain, sanity, actmax, project, audit, tcav,
-attack, bench.
+"""Command line: models, methods, predict, explain, sanity, actmax, project, audit, batch,
+tcav, attack, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -80,9 +80,11 @@ def cmd_models(args: argparse.Namespace) -> None:
 
 def cmd_methods(args: argparse.Namespace) -> None:
     from explainers import explainer_entries
+    from explainers.method_names import idea_name
 
-    rows = [dict(name=e.name, modality=e.modality, title=e.title, signed=e.signed,
-                 parameters=e.defaults, summary=e.summary) for e in explainer_entries()]
+    rows = [dict(name=idea_name(e), registered=e.name, modality=e.modality, title=e.title,
+                 signed=e.signed, parameters=e.defaults, summary=e.summary)
+            for e in explainer_entries()]
     emit(rows, args.json, [f"{r['name']:<26} {r['modality']:<6} {r['title']}" for r in rows])
 
 
@@ -251,7 +253,12 @@ def cmd_project(args: argparse.Namespace) -> None:
     dataset = load_projection_dataset(args.dataset, args.size)
     layers = projection_layer_names(model)
     layer = args.layer or layers[-2]
-    acts = extract(model, dataset, layer)
+    if args.engine == "local" and args.workers == 1:
+        acts = extract(model, dataset, layer)
+    else:  # the same extractor, batch by batch on the engine's workers
+        from jobs.extraction_work import extract_on
+
+        acts = extract_on(engine_choice(args), args.model, dataset, layer)
     proj = project(acts.features, args.method, args.dims, args.seed)
     true = [dataset.label_names[k] for k in dataset.labels]
     if args.out:
@@ -269,6 +276,58 @@ def cmd_project(args: argparse.Namespace) -> None:
                    labels=true, predicted=[model.labels[k] for k in acts.predicted])
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()
                               if k not in ("coords", "labels", "predicted")])
+
+
+def batch_methods(model_name: str, methods_text: str) -> tuple[str, ...]:
+    """The comma-separated methods, checked against the model before any work starts."""
+    from explainers import explainer_entry
+    from model_zoo import load_model
+
+    methods = tuple(dict.fromkeys(m.strip() for m in methods_text.split(",") if m.strip()))
+    if not methods:
+        raise CliError("--methods lists no method")
+    model = load_model(model_name)
+    if model.modality != "image":
+        raise CliError(f"batch explains image files; {model.name} reads text")
+    for method in methods:
+        if not explainer_entry(method).is_compatible(model):
+            raise CliError(f"method {method!r} does not fit model {model.name!r}")
+    return methods
+
+
+def engine_choice(args: argparse.Namespace):
+    from jobs.batch_job import EngineChoice
+
+    if args.address and args.engine != "ray":
+        raise CliError("--address is for --engine ray")
+    return EngineChoice(args.engine, args.workers, args.address, args.cpus_per_worker,
+                        args.batch_size, args.threads)
+
+
+def interrupted(*_: Any) -> None:
+    """A polite kill (SIGTERM) unwinds like Ctrl-C, so the rows in hand reach the table."""
+    raise KeyboardInterrupt
+
+
+def cmd_batch(args: argparse.Namespace) -> None:
+    import signal
+
+    from jobs.batch_job import BatchJob, run_batch
+
+    job = BatchJob(args.model, batch_methods(args.model, args.methods), args.metrics,
+                   args.overlays)
+    engine = engine_choice(args)
+    signal.signal(signal.SIGTERM, interrupted)
+    summary = run_batch(job, args.input, Path(args.out), engine, args.flush_seconds,
+                        progress=not args.no_progress)
+    payload = dict(engine=summary.engine, workers=summary.workers, files=summary.files,
+                   skipped=summary.skipped, processed=summary.processed, errors=summary.errors,
+                   seconds=round(summary.seconds, 3),
+                   images_per_second=round(summary.images_per_second, 3),
+                   table=str(Path(args.out) / "results.parquet"),
+                   bad_files=[dict(file=f, error=e) for f, e in summary.bad_files])
+    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items() if k != "bad_files"]
+         + [f"bad file: {f}: {e}" for f, e in summary.bad_files])
 
 
 def load_audit_set(args: argparse.Namespace):
@@ -317,7 +376,15 @@ def cmd_audit(args: argparse.Namespace) -> None:
     data, notes = load_audit_set(args)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    report = run_audit(model, data, methods, seed=args.seed)
+    if args.engine == "local" and args.workers == 1:
+        report = run_audit(model, data, methods, seed=args.seed)
+    else:  # the same per-batch work (AuditBatch) on the engine's workers
+        from jobs.audit_work import audit_on
+
+        if args.checkpoint is not None:
+            raise CliError("--engine ray loads the model by name in every worker: use a zoo "
+                           "model (--model), not --checkpoint")
+        report = audit_on(engine_choice(args), model, data, methods, seed=args.seed)
     payload = audit_payload(report)
     if args.out:
         from components.audit_report import report_html
@@ -448,6 +515,20 @@ def model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
 
 
+def engine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", default="local", choices=["local", "ray"],
+                   help="local: in this process; ray: a Ray cluster (see README, scale-out)")
+    p.add_argument("--address", help="Ray cluster: auto, or ray://HOST:10001 (default: start "
+                                     "a local one)")
+    p.add_argument("--workers", type=int, default=1, help="Ray actors, each loading the model")
+    p.add_argument("--cpus-per-worker", type=float, help="logical CPUs each Ray actor reserves "
+                                                         "(default: an equal share)")
+    p.add_argument("--batch-size", type=int, help="items per call of the work (default: 8 "
+                                                  "images for batch, the job's own otherwise)")
+    p.add_argument("--threads", type=int, help="torch threads per worker (default: its share; "
+                                               "1 is faster on a busy machine)")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="cli.py", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -510,7 +591,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="interactive HTML to write (hover shows thumbnails)")
     p.add_argument("--json", action="store_true")
+    engine_arguments(p)
     p.set_defaults(fn=cmd_project)
+    p = sub.add_parser("batch", help="explain every image of a folder or zip into a table")
+    p.add_argument("--model", required=True)
+    p.add_argument("--methods", required=True, help="comma-separated, e.g. gradcam,saliency")
+    p.add_argument("--input", required=True, help="a folder (walked) or a zip of images")
+    p.add_argument("--out", required=True, help="output folder; a second run resumes it")
+    p.add_argument("--metrics", action="store_true", help="deletion/insertion areas per map")
+    p.add_argument("--overlays", action="store_true", help="also write overlay PNGs")
+    p.add_argument("--flush-seconds", type=float, default=10.0,
+                   help="write finished rows to the table at least this often")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true")
+    engine_arguments(p)
+    p.set_defaults(fn=cmd_batch)
     p = sub.add_parser("audit", help="shortcut audit of an image model over a data set")
     model_arguments(p)
     p.add_argument("--dataset", required=True,
@@ -521,6 +616,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="generated split's seed; swaps, SpRAy")
     p.add_argument("--out", help="self-contained HTML report to write")
     p.add_argument("--json", action="store_true")
+    engine_arguments(p)
     p.set_defaults(fn=cmd_audit)
     p = sub.add_parser("tcav", help="TCAV: does a class use a concept at a layer?")
     p.add_argument("--model", required=True)
@@ -561,6 +657,24 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        status = _run(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:  # the reader (``| head -1``) left: stop quietly, like Unix tools
+        quiet_stdout()
+        return 141  # the shell's status for a writer stopped by SIGPIPE
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush raises nothing."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         import explainers  # noqa: F401  (registers methods; imports the model zoo first)
         from explainers import IncompatibleError, UnknownMethodError

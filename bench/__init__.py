@@ -1,10 +1,13 @@
 """Benchmarks for ``cli.py bench``; importing this package registers the suites."""
 from bench import methods, text_perturbation  # noqa: F401  (registers suites)
 from bench import load, memory  # noqa: F401  (registers suites)
+from bench import load_cold  # noqa: F401
 from bench import metrics  # noqa: F401  (registers suites)
 from bench import global_views  # noqa: F401  (registers suites)
 from bench import image_gradient_cam  # noqa: F401
 from bench import image_perturbation  # noqa: F401
+from bench import first_heatmap  # noqa: F401
+from bench import scale  # noqa: F401  (registers the data-set job suite)
 from bench import audit  # noqa: F401
 from bench import lessons  # noqa: F401  (tcav, attack)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table

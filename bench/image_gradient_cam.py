@@ -14,6 +14,7 @@ from typing import Callable
 import torch
 
 from bench.core import register_suite, row, seconds
+from bench.gradcam_vs_captum import gradcam_rows
 from bench.methods import IMAGE_BATCH, image_floors
 from explainers.image.cam import layer_activations
 from explainers.private_copy import private_copy
@@ -112,6 +113,7 @@ def method_rows(model: ImageClassifier, repeats: int, quick: bool) -> tuple[dict
         | {"library_note": LRP_NOTE},
         row("lrp_zplus", model.name, ours("lrp_zplus"), 1, fb)
         | {"library_note": LRP_NOTE},
+        *gradcam_rows(model, image, max(repeats, 5), forward),
     ]
     return floors, rows
 

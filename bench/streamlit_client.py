@@ -61,6 +61,7 @@ class Session:
             raise ValueError("load tests run against 127.0.0.1 only")
         self.address, self.timeout = address, timeout
         self.widget_ids: dict[str, str] = {}
+        self.options: dict[str, list[str]] = {}  # a multiselect's option texts, by key
         self.values: dict[str, str] = {}
         self.exceptions: list[str] = []
 
@@ -76,8 +77,9 @@ class Session:
     def __exit__(self, *exc) -> None:
         self._connection.__exit__(*exc)
 
-    def run(self, **values: str) -> float:
-        """Set selectbox values by widget key, rerun; seconds until the script finished."""
+    def run(self, **values: str | bool | list[str]) -> float:
+        """Set widget values by key (selectbox: its option's text; multiselect: a list of
+        option texts; toggle: a bool), rerun; seconds until the script finished."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         self.values |= values
@@ -87,7 +89,7 @@ class Session:
         for key, value in self.values.items():
             widget = state.widget_states.widgets.add()
             widget.id = self.widget_ids[key]
-            widget.string_value = value
+            set_widget_value(widget, value)
         started = time.perf_counter()
         self.socket.send(message.SerializeToString())
         self._until_finished()
@@ -117,4 +119,17 @@ class Session:
             return
         widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
         if isinstance(widget_id, str) and "-" in widget_id:
-            self.widget_ids.setdefault(widget_id.rsplit("-", 1)[-1], widget_id)
+            key = widget_id.rsplit("-", 1)[-1]
+            self.widget_ids.setdefault(key, widget_id)
+            if kind == "multiselect":
+                self.options[key] = list(element.multiselect.options)
+
+
+def set_widget_value(widget, value: str | bool | list[str]) -> None:
+    """The protobuf field a widget's value travels in, chosen by the value's type."""
+    if isinstance(value, bool):
+        widget.bool_value = value
+    elif isinstance(value, list):
+        widget.string_array_value.data.extend(value)
+    else:
+        widget.string_value = value

@@ -8,11 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib import colormaps
 
 from components.colormaps import SIGNED_CMAP, UNSIGNED_CMAP, colorize, scale_scores
 
 MASKED_GREY = 200  # raw-map colour of pixels outside the kept top k%
 DIM = 0.3  # overlay brightness of pixels outside the kept top k%
+# A signed overlay shows strength |s| ** 0.5 (s scaled to [-1, 1]): Integrated Gradients
+# maps are sparse, most |s| < 0.1, and blended linearly they were nearly invisible at the
+# default opacity. Zero stays fully transparent; at opacity 0.5 the alpha is the strength.
+SIGNED_GAMMA = 0.5
 
 
 @dataclass(frozen=True)
@@ -56,15 +61,26 @@ def overlay_view(image: np.ndarray, scores: np.ndarray, signed: bool,
     if image.shape[:2] != scores.shape:
         raise ValueError(f"map {scores.shape} does not match image {image.shape[:2]}")
     values, signed = shown_scores(scores, signed, display)
-    heat = colorize(values, signed, _cmap(signed, display)).astype(np.float32)
     picture = image.astype(np.float32)
-    alpha = display.opacity
     if signed:  # a diverging map's middle is white: let near-zero pixels show the photo
-        alpha = display.opacity * np.abs(scale_scores(values, True))[..., None]
+        heat, alpha = _signed_heat(values, display)
+    else:
+        heat = colorize(values, signed, _cmap(signed, display)).astype(np.float32)
+        alpha = display.opacity
     blended = (1 - alpha) * picture + alpha * heat
     keep = top_mask(values, display.keep_top)[..., None]
     blended = np.where(keep, blended, DIM * picture)
     return blended.round().clip(0, 255).astype(np.uint8)
+
+
+def _signed_heat(values: np.ndarray, display: Display) -> tuple[np.ndarray, np.ndarray]:
+    """Colours and per-pixel alpha of a signed overlay, both from the strength |s| ** gamma."""
+    scaled = scale_scores(values, True)
+    strength = np.abs(scaled) ** SIGNED_GAMMA
+    unit = (np.sign(scaled) * strength + 1) / 2
+    heat = colormaps[display.signed_cmap](unit)[..., :3] * 255
+    alpha = np.clip(2 * display.opacity * strength, 0, 1)[..., None]
+    return heat.astype(np.float32), alpha
 
 
 def raw_view(scores: np.ndarray, signed: bool, display: Display) -> np.ndarray:

@@ -12,3 +12,50 @@ def scores_npz(maps: dict[str, np.ndarray]) -> bytes:
     arrays = {name: np.asarray(m, dtype=np.float32) for name, m in maps.items()}
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
+
+
+SCORE_COLUMNS = ("method", "method_title", "parameters", "class_index", "class_label",
+                 "seconds", "model_evaluations", "completeness_gap", "deletion_auc",
+                 "insertion_auc", "sanity_final_spearman", "sanity_insensitive",
+                 "sanity_blocks_randomised")
+
+
+def score_record(method: str, title: str, params: dict, target: int, label: str, result,
+                 auc=None, sanity=None) -> dict:
+    """One panel's facts as a flat dict (``SCORE_COLUMNS``); missing checks are None.
+
+    ``result`` is an ``Explanation``, ``auc`` a ``FaithfulnessScores``, ``sanity`` a
+    ``SanityReport``.
+    """
+    return {
+        "method": method, "method_title": title, "parameters": dict(params),
+        "class_index": int(target), "class_label": label,
+        "seconds": round(float(result.seconds), 4), "model_evaluations": int(result.model_evals),
+        "completeness_gap": None if result.delta is None else float(result.delta),
+        "deletion_auc": None if auc is None else round(float(auc.deletion_auc), 6),
+        "insertion_auc": None if auc is None else round(float(auc.insertion_auc), 6),
+        "sanity_final_spearman": None if sanity is None else round(float(sanity.final_spearman), 6),
+        "sanity_insensitive": None if sanity is None else bool(sanity.insensitive),
+        "sanity_blocks_randomised": None if sanity is None else len(sanity.steps),
+    }
+
+
+def scores_csv(records: list[dict]) -> bytes:
+    """One row per panel; parameters as ``name=value`` pairs joined by ``;``."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SCORE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        params = ";".join(f"{k}={v}" for k, v in record["parameters"].items())
+        writer.writerow({**record, "parameters": params})
+    return buffer.getvalue().encode("utf-8")
+
+
+def scores_json(records: list[dict], about: dict) -> bytes:
+    """``{"about": {model, input, date, ...}, "panels": [...]}``, UTF-8, indented."""
+    import json
+
+    return json.dumps({"about": about, "panels": records}, indent=2,
+                      ensure_ascii=False).encode("utf-8")

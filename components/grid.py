@@ -12,9 +12,9 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-SCREEN_SIDE = 420  # longest side of an on-screen panel image, px
+SCREEN_SIDE = 560  # longest side of an on-screen panel image, px (also its enlarged view)
 PNG_SIDE = 360  # longest side of a panel image in the downloaded grid, px
 BADGE_COLOURS = {"ok": ("#1b5e20", "#e8f5e9"), "warn": ("#8a1c1c", "#fdecea")}
 
@@ -28,6 +28,14 @@ class Panel:
     images: tuple[np.ndarray, ...]  # overlay, then the raw map if shown
     badge: tuple[str, str] | None = None  # (kind in BADGE_COLOURS, text)
     uris: tuple[str, ...] = ()  # the images already encoded (``data_uri``), if cached
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A cell whose map is still being computed: its title and a short note."""
+
+    title: str
+    note: str = "computing…"
 
 
 def panel_uris(panel: Panel) -> tuple[str, ...]:
@@ -60,59 +68,70 @@ def _badge_html(badge: tuple[str, str] | None) -> str:
             f'border-radius:4px;padding:1px 6px;font-size:0.8em">{html.escape(badge[1])}</span>')
 
 
+ZOOM_CSS = (  # a click on a panel's images opens them large; another click closes them
+    "<style>.explanation-grid details.zoom>summary{list-style:none;cursor:zoom-in}"
+    ".explanation-grid details.zoom>summary::-webkit-details-marker{display:none}"
+    ".explanation-grid details.zoom[open]>summary{position:fixed;inset:0;z-index:999999;"
+    "display:flex;align-items:center;justify-content:center;gap:8px;"
+    "background:rgba(0,0,0,0.85);cursor:zoom-out}"
+    ".explanation-grid details.zoom[open]>summary img{width:calc(90vw / var(--images))!important;"
+    "height:auto;max-height:88vh;object-fit:contain}</style>")
+
+
+def _images_html(panel: Panel) -> str:
+    """The panel's images in a <details> toggle (no script): open, they fill the window."""
+    alt = html.escape(panel.title)
+    uris = panel_uris(panel)
+    small = "".join(f'<img src="{uri}" alt="{alt}" style="width:{100 // len(uris)}%;'
+                    f'display:inline-block">' for uri in uris)
+    return (f'<details class="zoom" style="--images:{len(uris)}">'
+            f'<summary title="Click to enlarge">{small}</summary></details>')
+
+
 def panel_html(panel: Panel) -> str:
-    images = "".join(f'<img src="{uri}" alt="{html.escape(panel.title)}" '
-                     f'style="width:{100 // len(panel.images)}%;display:inline-block">'
-                     for uri in panel_uris(panel))
     lines = "".join(f'<div class="panel-line">{html.escape(line)}</div>' for line in panel.lines)
-    return (f'<figure class="panel" style="margin:0">{images}<figcaption style="font-size:0.85em;'
-            f'line-height:1.35"><b>{html.escape(panel.title)}</b> {_badge_html(panel.badge)}'
-            f'{lines}</figcaption></figure>')
+    return (f'<figure class="panel" style="margin:0">{_images_html(panel)}'
+            f'<figcaption style="font-size:0.85em;line-height:1.35"><b>'
+            f'{html.escape(panel.title)}</b> {_badge_html(panel.badge)}{lines}</figcaption>'
+            f'</figure>')
 
 
-def grid_html(panels: list[Panel], columns: int, attrs: dict[str, str] | None = None) -> str:
-    """Panels row by row, ``columns`` per row; ``attrs`` become data-* attributes of the grid."""
+def pending_html(cell: Pending) -> str:
+    """A placeholder the size of a panel row, not a <figure> (tests count finished panels)."""
+    return (f'<div class="panel-pending" style="min-height:120px;border:1px dashed #bbb;'
+            f'border-radius:6px;padding:8px;font-size:0.85em;color:#555">'
+            f'<b>{html.escape(cell.title)}</b><div>{html.escape(cell.note)}</div></div>')
+
+
+def grid_html(panels: list[Panel | Pending], columns: int, attrs: dict[str, str] | None = None,
+              header: str = "") -> str:
+    """Panels row by row, ``columns`` per row; ``attrs`` become data-* attributes of the grid.
+
+    ``header`` (trusted HTML we built, e.g. colour bars) goes above the panels.
+    """
     data = "".join(f' data-{key}="{html.escape(str(value))}"'
                    for key, value in (attrs or {}).items())
-    cells = "".join(panel_html(p) for p in panels)
-    return (f'<div class="explanation-grid"{data} style="display:grid;gap:14px;'
-            f'grid-template-columns:repeat({columns},minmax(0,1fr))">{cells}</div>')
+    cells = "".join(pending_html(p) if isinstance(p, Pending) else panel_html(p) for p in panels)
+    return (f'{ZOOM_CSS}<div class="explanation-grid"{data}>{header}<div class="grid-cells" '
+            f'style="display:grid;gap:14px;grid-template-columns:repeat({columns},'
+            f'minmax(0,1fr))">{cells}</div></div>')
 
 
-def grid_png(panels: list[Panel], columns: int, side: int = PNG_SIDE) -> bytes:
-    """The grid composed into one PNG, each panel captioned with its title and lines."""
-    font = ImageFont.load_default(size=14)
-    cells = []
-    for panel in panels:
-        images = [fit(img, side) for img in panel.images]
-        text = [panel.title + (f"  [{panel.badge[1]}]" if panel.badge else ""), *panel.lines]
-        width = sum(img.width for img in images)
-        height = max(img.height for img in images) + 8 + 18 * len(text)
-        cell = Image.new("RGB", (width, height), "white")
-        x = 0
-        for img in images:
-            cell.paste(img, (x, 0))
-            x += img.width
-        draw = ImageDraw.Draw(cell)
-        y = max(img.height for img in images) + 4
-        for line in text:
-            draw.text((2, y), line, fill="black", font=font)
-            y += 18
-        cells.append(cell)
-    return _tile(cells, columns)
+def grid_columns(cells: int, targets: int, show_raw: bool) -> int:
+    """Panels per row: fewer when few are shown, so each map is large enough to read.
+
+    Two per row with the raw map beside the overlay, three without; one class per column
+    when two classes are explained (rows are then methods).
+    """
+    widest = 2 if show_raw else 3
+    if targets == 2:
+        return 2
+    return max(1, min(widest, cells))
 
 
-def _tile(cells: list[Image.Image], columns: int, gap: int = 12) -> bytes:
-    rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
-    cell_w = max(c.width for c in cells)
-    heights = [max(c.height for c in row) for row in rows]
-    sheet = Image.new("RGB", (columns * cell_w + (columns + 1) * gap,
-                              sum(heights) + (len(rows) + 1) * gap), "white")
-    y = gap
-    for row, height in zip(rows, heights):
-        for i, cell in enumerate(row):
-            sheet.paste(cell, (gap + i * (cell_w + gap), y))
-        y += height + gap
-    buffer = io.BytesIO()
-    sheet.save(buffer, format="PNG")
-    return buffer.getvalue()
+def grid_png(panels: list[Panel], columns: int, side: int = PNG_SIDE,
+             header: tuple[str, ...] = (), bars: tuple[tuple[str, bool, str], ...] = ()) -> bytes:
+    """The grid as one PNG that stands alone (see ``components.png_sheet``)."""
+    from components.png_sheet import sheet_png
+
+    return sheet_png(panels, columns, side, header, bars)

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from explainers.registry import IncompatibleError, explainer_entry
+from explainers.method_names import entry_for
 from explainers.result import Explanation
 from model_zoo import Classifier, ImageClassifier
 
@@ -29,13 +29,12 @@ def explain(model: Classifier, method: str, data: torch.Tensor | str, target: in
     """Explain ``model``'s score for ``target`` (default: its top class) on one input.
 
     ``data`` is a (3, H, W) image in [0, 1] or a string. Image maps come back (H, W).
+    ``method`` is an idea's name (``integrated_gradients``) or a registered one.
     """
-    entry = explainer_entry(method)
-    if not entry.is_compatible(model):
-        raise IncompatibleError(f"method {method!r} does not fit model {model.name!r}")
+    entry = entry_for(method, model)  # one name per idea: the model's modality picks
     unknown = set(params) - set(entry.defaults)
     if unknown:
-        raise ValueError(f"method {method!r} takes no parameter {', '.join(sorted(unknown))}")
+        raise ValueError(f"method {entry.name!r} takes no parameter {', '.join(sorted(unknown))}")
     settings = {**entry.defaults, **params}
     started = time.perf_counter()
     evals = 0

@@ -3,6 +3,7 @@ faithfulness, the methods' agreement and a sanity check. Display controls only r
 from __future__ import annotations
 
 from dataclasses import astuple
+from datetime import datetime, timezone
 
 import streamlit as st
 
@@ -10,10 +11,12 @@ from components.agreement import agreement_figure, sanity_figure
 from components.checkpoint_form import checkpoint_form
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, raw_view, shown_scores
-from components.export import scores_npz
+from components.colorbar import colorbars_html
+from components.export import score_record, scores_csv, scores_json, scores_npz
 from components.facts import (FAITHFULNESS_NOTE, cost_caption, faithfulness_caption,
                               params_caption, sanity_badge)
-from components.grid import Panel, grid_html, grid_png
+from components.grid import Panel, Pending, grid_columns, grid_html, grid_png
+from components.page_help import FAITHFULNESS_HELP, GLOSSARY, LAYER_HELP, weak_top_note
 from components.pickers import model_picker, param_inputs, shown_params, target_picker
 from components.predictions import top_k_figure
 from components.progress import model_calls
@@ -23,8 +26,9 @@ from dashboard_cache import (cached_agreement, cached_explanation, cached_faithf
                              cached_probabilities, cached_random_baseline, cached_sanity,
                              user_checkpoint)
 from explainers import compatible_methods
+from explainers.cost import cheapest_first
 from inputs.image_io import ImageDecodeError
-from inputs.upload import source_digest
+from inputs.upload import SAMPLE_PREFIX, source_digest
 from navigation import app_page
 
 app_page("Image", icon=":material/image:", order=10, default=True)
@@ -42,6 +46,8 @@ def method_settings(model, entries: list) -> dict[str, tuple]:
         with columns[i % len(columns)].expander(f"{entry.title} settings"):
             if entry.summary:
                 st.caption(entry.summary)
+            if "layer" in entry.defaults:
+                st.caption(LAYER_HELP)
             values = param_inputs(entry, model, f"image_param_{entry.name}")
         params[entry.name] = tuple(sorted(values.items()))
     return params
@@ -92,6 +98,9 @@ probs = cached_probabilities(model_name, source)
 with chart_col:
     st.caption("Top-5 predictions")
     st.plotly_chart(top_k_figure(probs, model.labels), width="stretch")
+    weak = weak_top_note(probs, model.labels)
+    if weak:
+        st.warning(weak, icon=":material/help:")
 with model_col:
     targets = target_picker(probs, model.labels, key="image_targets", multiple=True,
                             context=(model_name, source_id), max_selections=MAX_TARGETS)
@@ -102,20 +111,14 @@ params = method_settings(model, [entries[m] for m in picked])
 display = display_controls()
 st.session_state.setdefault("image_faithfulness", True)
 faithful = st.toggle("Deletion and insertion AUC for every map (a few seconds per map, once)",
-                     key="image_faithfulness")
+                     key="image_faithfulness", help=FAITHFULNESS_HELP)
+with st.expander("What do these words mean?"):
+    st.markdown(GLOSSARY)
 
 cells = [(m, t) for m in picked for t in targets]
+columns = grid_columns(len(cells), len(targets), display.show_raw)
 status, grid_slot = st.container(), st.empty()  # progress bars above the grid
-results = {}
-with status:
-    for method, target in cells:
-        try:
-            results[method, target] = cached_explanation(model_name, method, source, target,
-                                                         params[method])
-        except (ValueError, RuntimeError) as err:
-            st.warning(f"{entries[method].title} could not explain this image: {err}")
-cells = [c for c in cells if c in results]
-columns = len(targets) if len(targets) > 1 else min(3, len(cells))
+results, failed = {}, set()
 
 
 def title(method: str, target: int) -> str:
@@ -138,11 +141,36 @@ def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
                  tuple(image for image, _ in drawn), badge, tuple(uri for _, uri in drawn))
 
 
-def draw_grid(auc: dict, sanity: dict) -> list[Panel]:
-    panels = [panel(m, t, auc, sanity) for m, t in cells]
-    grid_slot.html(grid_html(panels, columns, {"model-calls": model_calls()}))
-    return panels
+def colour_bars() -> list[tuple[str, bool, str]]:
+    """One bar per colormap in use, titled with the methods drawn in it."""
+    signed = {entries[m].signed and not display.absolute for m in picked}
+    return [(display.signed_cmap, True, "Signed maps: red for the class, blue against")
+            if kind else (display.unsigned_cmap, False, "Unsigned maps: importance")
+            for kind in sorted(signed, reverse=True)]
 
+
+def draw_grid(auc: dict, sanity: dict) -> list[Panel]:
+    """Finished panels, and placeholders for the maps still being computed."""
+    shown = [panel(m, t, auc, sanity) if (m, t) in results else Pending(title(m, t))
+             for m, t in cells if (m, t) not in failed]
+    pending = sum(isinstance(p, Pending) for p in shown)
+    grid_slot.html(grid_html(shown, columns, {"model-calls": model_calls(), "pending": pending},
+                             colorbars_html(colour_bars())))
+    return [p for p in shown if isinstance(p, Panel)]
+
+
+with status:  # cheapest first, each panel drawn as soon as its map exists
+    for method, target in cheapest_first(cells, entries, params):
+        calls = model_calls()
+        try:
+            results[method, target] = cached_explanation(model_name, method, source, target,
+                                                         params[method])
+        except (ValueError, RuntimeError) as err:
+            failed.add((method, target))
+            st.warning(f"{entries[method].title} could not explain this image: {err}")
+        if model_calls() != calls and len(results) + len(failed) < len(cells):
+            draw_grid({}, {})
+cells = [c for c in cells if c in results]
 
 depth = st.session_state.get("image_sanity_depth", "all")
 max_steps = None if depth == "all" else int(depth)
@@ -155,8 +183,12 @@ if (faithful and not faithful_keys <= faithful_seen) or sanity_wanted:
 auc, baselines, sanity = {}, {}, {}
 with status:
     if faithful:
-        auc = {(m, t): cached_faithfulness(model_name, m, source, t, params[m],
-                                           results[m, t].scores) for m, t in cells}
+        for m, t in cells:  # each panel's scores as soon as they exist
+            calls = model_calls()
+            auc[m, t] = cached_faithfulness(model_name, m, source, t, params[m],
+                                            results[m, t].scores)
+            if model_calls() != calls:
+                draw_grid(auc, {})
         baselines = {t: cached_random_baseline(model_name, source, t) for t in targets}
         faithful_seen |= faithful_keys  # known cached: next time the grid is drawn once
     if sanity_wanted:
@@ -164,11 +196,29 @@ with status:
                   for m in picked}
 panels = draw_grid(auc, sanity)
 
-down_png, down_npz = st.columns(2)
-down_png.download_button("Download the grid (PNG)", lambda: grid_png(panels, columns),
-                         file_name="explanations.png", mime="image/png", on_click="ignore",
-                         key="image_download_png")
-down_npz.download_button(
+input_name = (source[len(SAMPLE_PREFIX):] if isinstance(source, str)  # a file name may
+              and source.startswith(SAMPLE_PREFIX) else f"sha256 {source_id[:12]}")  # name a patient
+stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+records = [score_record(m, entries[m].title,
+                        shown_params(entries[m], model, dict(params[m])), t,
+                        model.labels[t], results[m, t], auc.get((m, t)),
+                        sanity.get(m) if t == targets[0] else None) for m, t in cells]
+about = {"model": model_name, "input": input_name, "date": stamp,
+         "classes": [f"{model.labels[t]} ({t})" for t in targets]}
+header = (f"Model: {model_name} · input: {input_name} · {stamp}",
+          "Classes: " + ", ".join(about["classes"]))
+down = st.columns(4)
+down[0].download_button("Download the grid (PNG)",
+                        lambda: grid_png(panels, columns, header=header,
+                                         bars=tuple(colour_bars())),
+                        file_name="explanations.png", mime="image/png", on_click="ignore",
+                        key="image_download_png")
+down[1].download_button("Scores (CSV)", lambda: scores_csv(records), file_name="scores.csv",
+                        mime="text/csv", on_click="ignore", key="image_download_csv")
+down[2].download_button("Scores (JSON)", lambda: scores_json(records, about),
+                        file_name="scores.json", mime="application/json", on_click="ignore",
+                        key="image_download_json")
+down[3].download_button(
     "Download the raw maps (.npz)",
     lambda: scores_npz({f"{m}__{t}": results[m, t].scores for m, t in cells}),
     file_name="explanations.npz", mime="application/octet-stream", on_click="ignore",

@@ -70,3 +70,19 @@ def _main_thread_torch_threads():
     yield
     if torch.get_num_threads() != before:
         torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A real local Ray cluster of 2 CPUs for the data-set job tests, shut down at the end."""
+    import os
+
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import ray
+
+    from jobs.engines import ray_init_options
+
+    ray.init(num_cpus=2, object_store_memory=200 * 1024**2, **ray_init_options(local=True))
+    yield ray
+    ray.shutdown()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PACKAGES = ("bench", "components", "explainers", "inputs", "model_zoo")
+PACKAGES = ("bench", "components", "explainers", "inputs", "jobs", "model_zoo")
 
 
 def module_name(path: Path) -> str:

@@ -6,11 +6,13 @@ the gradient, the weighted sum and the ReLU live here once.
 """
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import torch
 
-from explainers.private_copy import captured_output, thread_private_copy
+from explainers.copy_pool import borrowed_copy
+from explainers.private_copy import captured_output
 from explainers.registry import MethodOutput
 from model_zoo import Classifier, ImageClassifier
 
@@ -30,23 +32,45 @@ def pick_layer(layers: list[torch.nn.Module], layer: int) -> torch.nn.Module:
     return layers[int(layer)]
 
 
+@contextmanager
+def captured_leaf(layer: torch.nn.Module) -> Iterator[list[torch.Tensor]]:
+    """Replace ``layer``'s output by a detached copy that requires grad, and collect it.
+
+    The graph then starts at the layer: the forward pass below it records nothing for
+    autograd (frozen weights, an input without grad), so it runs as fast as inference.
+    captum's LayerGradCam hooks the same way; with the input needing grad as well, we
+    recorded the whole network and were slower than captum (issue 12).
+    """
+    outputs: list[torch.Tensor] = []
+
+    def leaf(_module, _inputs, out: torch.Tensor) -> torch.Tensor:
+        outputs.append(out.detach().requires_grad_(True))
+        return outputs[-1]
+
+    handle = layer.register_forward_hook(leaf)
+    try:
+        yield outputs
+    finally:
+        handle.remove()
+
+
 def layer_activations(model: ImageClassifier, x: torch.Tensor, target: int, layer: int,
                       gradient: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
     """The layer's activations (1, K, h, w) and, if asked, d logit[target] / d activations.
 
-    The hook sits on a private copy and is removed on exit; frozen weights mean the graph
-    starts at a copy of ``x`` that requires grad (no ``.backward()`` anywhere).
+    The hook sits on a private copy borrowed from a pool (one caller at a time) and is
+    removed on exit; gradients come from ``torch.autograd.grad`` (no ``.backward()``).
     """
-    copy = thread_private_copy(model.module)
-    chosen = pick_layer(model.target_layers(copy), layer)
-    if not gradient:
-        with captured_output(chosen) as outputs, torch.inference_mode():
-            copy(x.float())
-        return outputs[-1].clone(), None  # a normal tensor, usable outside inference mode
-    with captured_output(chosen) as outputs, torch.enable_grad():
-        logits = copy(x.detach().float().requires_grad_(True))
-        activations = outputs[-1]
-        (gradients,) = torch.autograd.grad(logits[:, target].sum(), activations)
+    with borrowed_copy(model.module) as copy:
+        chosen = pick_layer(model.target_layers(copy), layer)
+        if not gradient:
+            with captured_output(chosen) as outputs, torch.inference_mode():
+                copy(x.float())
+            return outputs[-1].clone(), None  # a normal tensor, usable outside inference mode
+        with captured_leaf(chosen) as outputs, torch.enable_grad():
+            logits = copy(x.detach().float())
+            activations = outputs[-1]
+            (gradients,) = torch.autograd.grad(logits[:, target].sum(), activations)
     return activations.detach(), gradients
 
 

@@ -1,0 +1,107 @@
+"""Issue 12 in a real Chromium, each on a fresh server whose first request is the page:
+the first heatmap at once, maps large enough to read, exports that stand alone, and no
+request leaving 127.0.0.1."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from PIL import Image
+
+from bench.first_heatmap import measure, wait_for_grid
+from tests.browser import chromium_page, dashboard
+from tests.offline import assert_local, page_asset_urls, recorded_requests
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TARGET_SECONDS = 0.5  # on 2 idle cores; ``cli.py bench --only first_heatmap`` reports it
+
+
+def first_heatmap_limit() -> float:
+    """The target, stretched by how many runnable tasks share each of the 2 cores now
+    (speed is the benchmark's job; this catches a first map that waits for the slow ones)."""
+    import os
+
+    return TARGET_SECONDS * max(1.0, os.getloadavg()[0] / 2)
+
+
+def test_first_heatmap_arrives_before_the_slow_maps_and_nothing_leaves(tmp_path, artifacts):
+    with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
+        timeline = measure(url, page, tmp_path)
+        limit = first_heatmap_limit()
+        page.screenshot(path=str(artifacts / "demo_image_grid.png"), full_page=True)
+        assert_local(log)
+        assert all(u.startswith(url) or u.startswith("data:") for u in page_asset_urls(page))
+    print("first heatmap timeline", timeline)
+    assert timeline["pending_at_first_draw"] > 0  # drawn before the slow maps existed
+    assert timeline["panels_at_first_draw"] < timeline["panels"] == 4
+    assert timeline["first_heatmap_seconds"] < limit
+
+
+TAGS_FIT = """() => [...document.querySelectorAll('.stMultiSelect [data-tag] > span')]
+  .map(s => ({text: s.textContent, fits: s.scrollWidth <= s.clientWidth + 1,
+              inside: (() => { const c = s.closest('[data-testid=stMultiSelectTagsContainer]')
+                                 .getBoundingClientRect(), r = s.getBoundingClientRect();
+                               return r.left >= c.left - 1 && r.right <= c.right + 1; })()}))"""
+IMAGE_WIDTHS = """() => [...document.querySelectorAll('[data-model-calls] figure img')]
+  .map(i => i.getBoundingClientRect().width)"""
+
+
+def download(page, name: str) -> bytes:
+    with page.expect_download(timeout=120_000) as event:
+        page.get_by_role("button", name=name).click()
+    return open(event.value.path(), "rb").read()
+
+
+def test_maps_are_readable_exports_stand_alone_and_every_page_stays_local(artifacts):
+    with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
+        page.goto(url)
+        wait_for_grid(page, "Egyptian cat", complete=True)
+        assert min(page.evaluate(IMAGE_WIDTHS)) >= 220  # was about 150 px with three methods
+        bars = page.locator(".colorbar")
+        assert bars.count() == 2 and "for the class" in bars.nth(0).inner_text()
+        assert "high importance" in bars.nth(1).inner_text()
+        tags = page.evaluate(TAGS_FIT)
+        assert {"Grad-CAM", "Integrated Gradients", "Saliency (gradient)"} <= {t["text"] for t in tags}
+        assert all(t["fits"] and t["inside"] for t in tags), tags
+        page.set_viewport_size({"width": 1400, "height": 2600})
+        page.screenshot(path=str(artifacts / "demo_readable_grid.png"), full_page=True)
+        page.set_viewport_size({"width": 1400, "height": 1100})
+        first = page.locator("[data-model-calls] details.zoom summary").first
+        first.click()
+        page.wait_for_function("() => document.querySelector('[data-model-calls] details.zoom')"
+                               ".open", timeout=30_000)
+        big = page.locator("[data-model-calls] details.zoom[open] img").first.bounding_box()
+        assert big["width"] >= 500  # enlarged
+        page.screenshot(path=str(artifacts / "demo_enlarged_panel.png"))
+        page.locator("[data-model-calls] details.zoom[open] summary").click(position={"x": 5, "y": 5})
+        assert page.locator("[data-model-calls] details.zoom[open]").count() == 0
+        page.get_by_text("What do these words mean?").click()
+        page.get_by_text("Completeness gap.").wait_for(timeout=30_000)
+        check_exports(page, artifacts)
+        for title in ("Text", "Activation maximisation", "Layer projection", "Image"):
+            page.get_by_role("link", name=title).click()
+            page.wait_for_load_state("networkidle")
+        favicons = page.evaluate("() => [...document.querySelectorAll('link[rel*=icon]')]"
+                                 ".map(l => l.href)")
+        assert favicons and all(f.startswith(url) for f in favicons), favicons
+        assert page.request.get(favicons[0]).headers["content-type"].startswith("image/")
+        assert all(u.startswith(url) or u.startswith("data:") for u in page_asset_urls(page))
+        assert_local(log)
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def check_exports(page, artifacts) -> None:
+    """PNG with a header and colour bars; CSV and JSON with one row per panel."""
+    png = download(page, "Download the grid (PNG)")
+    (artifacts / "demo_export.png").write_bytes(png)
+    sheet = Image.open(io.BytesIO(png))
+    assert sheet.format == "PNG" and sheet.width >= 2 * 360
+    rows = list(csv.DictReader(io.StringIO(download(page, "Scores (CSV)").decode())))
+    assert [r["method"] for r in rows] == ["gradcam", "integrated_gradients", "saliency"]
+    assert all(float(r["deletion_auc"]) >= 0 and int(r["model_evaluations"]) >= 1 for r in rows)
+    assert rows[0]["class_label"] == "Egyptian cat" and "layer=1.features.18" in rows[0]["parameters"]
+    report = json.loads(download(page, "Scores (JSON)"))
+    assert report["about"]["model"] == "mobilenet_v2" and report["about"]["input"] == "chelsea"
+    assert len(report["panels"]) == 3 and report["panels"][1]["completeness_gap"] is not None
