@@ -40,7 +40,8 @@ def test_concepts_lesson(artifacts):
         assert bars == ["striped", "dotted", "red"]
         page.get_by_text("10 runs · 10 images per set · random pool 20 · linear fits").wait_for(
             timeout=TIMEOUT_MS)
-        assert page.locator('[data-testid="stImage"] img').count() >= 6
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img')"
+                               ".length >= 6", timeout=TIMEOUT_MS)  # most/least aligned images
         page.screenshot(path=str(artifacts / "browser_concepts.png"), full_page=True)
         page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "browser_concepts_chart.png"))
