@@ -144,15 +144,21 @@ def text_metrics(model, text: str, result, k: int) -> dict:
 
 
 def faithfulness_payload(model, data, result) -> dict[str, float]:
-    """Deletion/insertion areas of the map and of a seeded random map (explainers/metrics)."""
+    """ROAD (MoRF/LeRF, random maps' mean and spread, verdict) and, for comparison with
+    papers, pixel deletion/insertion areas of the map and of a seeded random map."""
     from explainers.metrics import deletion_insertion, random_baseline
+
+    from explainers.metrics.road import road_curves
+    from explainers.metrics.road_verdict import random_road, road_payload
 
     ours = deletion_insertion(model, data, result.scores, result.target)
     chance = random_baseline(model, data, result.target)
+    road = road_payload(road_curves(model, data, result.scores, result.target),
+                        random_road(model, data, result.target))
     return {"deletion_auc": round(ours.deletion_auc, 6),
             "insertion_auc": round(ours.insertion_auc, 6),
             "random_deletion_auc": round(chance.deletion_auc, 6),
-            "random_insertion_auc": round(chance.insertion_auc, 6)}
+            "random_insertion_auc": round(chance.insertion_auc, 6)} | road
 
 
 def cmd_sanity(args: argparse.Namespace) -> None:
@@ -170,10 +176,11 @@ def cmd_sanity(args: argparse.Namespace) -> None:
     payload = dict(model=model.name, method=result.method, target=result.target,
                    label=model.labels[result.target], steps=steps,
                    final_spearman=round(result.final_spearman, 6),
-                   threshold=result.threshold, insensitive=result.insensitive)
-    verdict = "INSENSITIVE to the model" if result.insensitive else "depends on the model"
+                   threshold=result.threshold, insensitive=result.insensitive,
+                   verdict=result.verdict.outcome, verdict_text=result.verdict.text,
+                   early_mean_spearman=round(result.verdict.early_rho, 6))
     emit(payload, args.json, [f"{s['layer']:<24} rho {s['spearman']:+.3f}" for s in steps]
-         + [f"final rho {result.final_spearman:+.3f}: {verdict}"])
+         + [f"final rho {result.final_spearman:+.3f}", result.verdict.text])
 
 
 def save_overlay(path: str, model, data, result) -> None:
@@ -553,8 +560,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--save-scores", help=".npy file for the raw scores")
             p.add_argument("--metrics", action="store_true",
                            help="faithfulness: text, the deletion score (probability drop, "
-                                "top-k removed); images, deletion/insertion areas and a random "
-                                "map's")
+                                "top-k removed); images, ROAD MoRF/LeRF areas and gap "
+                                "against random maps (with a verdict), and pixel "
+                                "deletion/insertion areas")
             p.add_argument("--top-k", type=int, default=3, help="tokens removed by --metrics")
     p = sub.add_parser("sanity", help="cascading randomisation check of a method (images)")
     model_arguments(p)

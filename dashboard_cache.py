@@ -236,6 +236,41 @@ def cached_actmax(model_name: str, objective, settings, previews: int = 8):
                         max(settings.steps // max(previews, 1), 1), show)
 
 
+# ROAD (explainers/metrics/road.py): the map's MoRF/LeRF curves and the random maps' baseline.
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=BY_DIGEST)
+def cached_road(model_name: str, method: str, source: Upload | str, target: int,
+                params: Params, _scores: np.ndarray) -> "RoadCurves":
+    """ROAD curves of the map that (model, method, source, target, params) produced."""
+    from explainers.metrics.road import road_curves
+
+    with model_work(f"ROAD: {_what(model_name, method, target)}…"):
+        return road_curves(cached_model(model_name), model_input(model_name, source),
+                           np.asarray(_scores), target)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=BY_DIGEST)
+def cached_random_road(model_name: str, source: Upload | str, target: int) -> "RandomRoad":
+    """ROAD curves of a few random maps: the reference a method's gap must clear."""
+    from explainers.metrics.road_verdict import random_road
+
+    with model_work("ROAD for random maps…"):
+        return random_road(cached_model(model_name), model_input(model_name, source), target)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, max_size="300MB", hash_funcs=BY_DIGEST)
+def cached_sanity_all(model_name: str, methods: tuple[str, ...], source: Upload | str,
+                      target: int, params: tuple = (), max_steps: int | None = None) -> dict:
+    """Cascading randomisation for several methods; each randomised copy built once per block
+    and shared (explainers/metrics/sanity_shared.py). ``params``: (method, items) pairs."""
+    from explainers.metrics.sanity_shared import cascading_randomisation_all
+
+    settings = {m: dict(items) for m, items in params}
+    with model_work(f"Sanity check: {', '.join(methods)} on {model_name}…"):
+        return cascading_randomisation_all(cached_model(model_name), list(methods),
+                                           model_input(model_name, source), target,
+                                           params=settings, max_steps=max_steps)
+
+
 # --- Shortcut audit (issue 13): the audit set and the audit, keyed by strings; the progress
 # bar is drawn inside, so a cache hit replays it emptied. Display changes are cache hits.
 

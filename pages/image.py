@@ -12,9 +12,10 @@ from components.checkpoint_form import checkpoint_form
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, raw_view, shown_scores
 from components.colorbar import colorbars_html
+from components.curves import road_figure
 from components.export import score_record, scores_csv, scores_json, scores_npz
-from components.facts import (FAITHFULNESS_NOTE, cost_caption, faithfulness_caption,
-                              params_caption, sanity_badge)
+from components.facts import (FAITHFULNESS_NOTE, ROAD_NOTE, cost_caption, faithfulness_caption,
+                              params_caption, road_caption, sanity_verdict_badge)
 from components.grid import Panel, Pending, grid_columns, grid_html, grid_png
 from components.page_help import FAITHFULNESS_HELP, GLOSSARY, LAYER_HELP, weak_top_note
 from components.pickers import model_picker, param_inputs, shown_params, target_picker
@@ -23,10 +24,14 @@ from components.progress import model_calls
 from components.source_picker import image_source
 from dashboard_cache import (cached_agreement, cached_explanation, cached_faithfulness,
                              cached_loaded, cached_model, cached_panel_images,
-                             cached_probabilities, cached_random_baseline, cached_sanity,
-                             user_checkpoint)
+                             cached_probabilities, cached_random_baseline, cached_random_road,
+                             cached_road, cached_sanity_all, user_checkpoint)
 from explainers import compatible_methods
 from explainers.cost import cheapest_first
+from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
+from explainers.metrics.road_verdict import verdict as road_verdict
+from explainers.metrics.sanity import randomisation_blocks
+from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.image_io import ImageDecodeError
 from inputs.upload import SAMPLE_PREFIX, source_digest
 from navigation import app_page
@@ -36,6 +41,12 @@ app_page("Image", icon=":material/image:", order=10, default=True)
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
 MAX_METHODS, MAX_TARGETS = 6, 4
 SANITY_DEPTHS = ("all", 1, 3, 5, 10)  # blocks randomised by the sanity check
+FAITH_METRICS = ("ROAD vs random maps", "Pixel deletion/insertion (as in papers)")
+
+
+def sanity_blocks(model, max_steps: int | None) -> int:
+    """How many blocks the sanity check will randomise."""
+    return len(randomisation_blocks(model, model.module)[:max_steps])
 
 
 def method_settings(model, entries: list) -> dict[str, tuple]:
@@ -110,8 +121,11 @@ if not picked or not targets:
 params = method_settings(model, [entries[m] for m in picked])
 display = display_controls()
 st.session_state.setdefault("image_faithfulness", True)
-faithful = st.toggle("Deletion and insertion AUC for every map (a few seconds per map, once)",
-                     key="image_faithfulness", help=FAITHFULNESS_HELP)
+faith_col, metric_col = st.columns([3, 2], vertical_alignment="center")
+faithful = faith_col.toggle("Faithfulness of every map against random maps (a few seconds "
+                            "per map, once)", key="image_faithfulness", help=FAITHFULNESS_HELP)
+use_road = metric_col.radio("Metric", FAITH_METRICS, key="image_faith_metric",
+                            horizontal=True, label_visibility="collapsed") == FAITH_METRICS[0]
 with st.expander("What do these words mean?"):
     st.markdown(GLOSSARY)
 
@@ -125,16 +139,24 @@ def title(method: str, target: int) -> str:
     return f"{entries[method].title} · “{model.labels[target]}”"
 
 
+def faith_lines(method: str, target: int, auc: dict) -> list[str]:
+    """ROAD areas and the verdict in words, or the pixel deletion/insertion areas."""
+    if (method, target) not in auc:
+        return []
+    found = auc[method, target]
+    if not use_road:
+        return [faithfulness_caption(found.deletion_auc, found.insertion_auc)]
+    return [road_caption(found.morf_auc, found.lerf_auc),
+            road_verdict(found, baselines[target]).text]
+
+
 def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
-    """One grid cell: the overlay (and raw map), parameters, cost, AUCs, sanity badge."""
+    """One grid cell: the overlay (and raw map), parameters, cost, faithfulness, sanity badge."""
     result = results[method, target]
     lines = [params_caption(shown_params(entries[method], model, dict(params[method]))),
-             cost_caption(result)]
-    if (method, target) in auc:
-        lines.append(faithfulness_caption(auc[method, target].deletion_auc,
-                                          auc[method, target].insertion_auc))
+             cost_caption(result), *faith_lines(method, target, auc)]
     report = sanity.get(method) if target == targets[0] else None
-    badge = sanity_badge(report.insensitive, report.final_spearman) if report else None
+    badge = sanity_verdict_badge(report.verdict) if report else None
     drawn = cached_panel_images((model_name, source_id, method, target, params[method]),
                                 astuple(display), display, rgb, result.scores, result.signed)
     return Panel(title(method, target), tuple(line for line in lines if line),
@@ -176,24 +198,22 @@ depth = st.session_state.get("image_sanity_depth", "all")
 max_steps = None if depth == "all" else int(depth)
 sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())), max_steps)
 sanity_wanted = sanity_key in st.session_state.get("image_sanity_done", set())
-faithful_keys = {(model_name, source_id, m, t, params[m]) for m, t in cells}
+faithful_keys = {(model_name, source_id, m, t, params[m], use_road) for m, t in cells}
 faithful_seen = st.session_state.setdefault("image_faithful_seen", set())
-if (faithful and not faithful_keys <= faithful_seen) or sanity_wanted:
+if faithful and not faithful_keys <= faithful_seen:
     draw_grid({}, {})  # the maps first; the checks below fill in their captions
 auc, baselines, sanity = {}, {}, {}
 with status:
     if faithful:
+        faith, chance = ((cached_road, cached_random_road) if use_road
+                         else (cached_faithfulness, cached_random_baseline))
+        baselines = {t: chance(model_name, source, t) for t in targets}
         for m, t in cells:  # each panel's scores as soon as they exist
             calls = model_calls()
-            auc[m, t] = cached_faithfulness(model_name, m, source, t, params[m],
-                                            results[m, t].scores)
+            auc[m, t] = faith(model_name, m, source, t, params[m], results[m, t].scores)
             if model_calls() != calls:
                 draw_grid(auc, {})
-        baselines = {t: cached_random_baseline(model_name, source, t) for t in targets}
         faithful_seen |= faithful_keys  # known cached: next time the grid is drawn once
-    if sanity_wanted:
-        sanity = {m: cached_sanity(model_name, m, source, targets[0], params[m], max_steps)
-                  for m in picked}
 panels = draw_grid(auc, sanity)
 
 input_name = (source[len(SAMPLE_PREFIX):] if isinstance(source, str)  # a file name may
@@ -201,7 +221,8 @@ input_name = (source[len(SAMPLE_PREFIX):] if isinstance(source, str)  # a file n
 stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 records = [score_record(m, entries[m].title,
                         shown_params(entries[m], model, dict(params[m])), t,
-                        model.labels[t], results[m, t], auc.get((m, t)),
+                        model.labels[t], results[m, t],
+                        None if use_road else auc.get((m, t)),  # export: pixel areas only
                         sanity.get(m) if t == targets[0] else None) for m, t in cells]
 about = {"model": model_name, "input": input_name, "date": stamp,
          "classes": [f"{model.labels[t]} ({t})" for t in targets]}
@@ -230,7 +251,15 @@ if ("vit_attention", targets[0]) in results:  # an image transformer: every laye
     tiles, captions = attention_tiles(rgb, results["vit_attention", targets[0]].extras["attentions"])
     st.image(tiles, caption=captions, width=110)
 
-if baselines:
+if baselines and use_road:
+    st.caption(ROAD_NOTE)
+    if st.toggle("Show the ROAD curves", key="image_road_curves"):
+        curve_cols = st.columns(min(3, len(cells)))
+        for i, (m, t) in enumerate(cells):
+            curve_cols[i % len(curve_cols)].plotly_chart(
+                road_figure(auc[m, t], baselines[t], title(m, t)), width="stretch",
+                key=f"image_road_{m}_{t}")
+elif baselines:
     st.caption(FAITHFULNESS_NOTE + " A random map scores: " + "; ".join(
         f"“{model.labels[t]}” {faithfulness_caption(b.deletion_auc, b.insertion_auc)}"
         for t, b in baselines.items()))
@@ -244,26 +273,44 @@ if len(cells) > 1:
     st.plotly_chart(agreement_figure(matrix, [title(m, t) for m, t in cells]), width="stretch")
     st.caption("Spearman rank correlation of |map| between every pair of panels "
                "(1: same pixel ranking, 0: unrelated).")
+    for pair in similar_class_pairs(cells, matrix):
+        a, b = (model.labels[t] for t in pair.targets)
+        st.warning(f"{entries[pair.method].title} gives nearly the same map for “{a}” and "
+                   f"“{b}” (ρ {pair.rho:.2f} > {SAME_RHO}): here it does not show what "
+                   "separates the classes. A known limit of Grad-CAM-like maps at the last "
+                   "layer; try an earlier layer or a gradient method.",
+                   icon=":material/content_copy:")
 
 st.subheader("Sanity check")
 st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model_name} are "
            f"re-initialised from the output down and each method re-explains "
            f"“{model.labels[targets[0]]}”. A map that barely changes does not depend on what "
-           "the model learned.")
+           "the model learned. " + SANITY_RULE)
 depth_col, run_col = st.columns([1, 2], vertical_alignment="bottom")
 depth_col.selectbox("Blocks to randomise, from the output down", SANITY_DEPTHS,
                     key="image_sanity_depth")
+if not sanity_wanted:  # the cost before it starts: one explanation per method per block
+    blocks = sanity_blocks(model, max_steps)
+    once = sum(results[m, targets[0]].seconds for m in picked if (m, targets[0]) in results)
+    run_col.caption(f"About {blocks * once:.0f} s: {blocks} blocks × {once:.1f} s of "
+                    "explanations (measured above), more while others use the server.")
 if run_col.button("Run the sanity check for the shown methods", key="image_sanity_run"):
     st.session_state.setdefault("image_sanity_done", set()).add(sanity_key)
     st.rerun()
+if sanity_wanted:
+    with run_col:  # the progress bar beside the button that started it
+        sanity = cached_sanity_all(model_name, tuple(picked), source, targets[0],
+                                   tuple((m, params[m]) for m in picked), max_steps)
+    panels = draw_grid(auc, sanity)  # the badges join the panels
 if sanity:
     st.plotly_chart(sanity_figure({entries[m].title: ([s.layer for s in r.steps],
                                                       [s.spearman for s in r.steps])
                                    for m, r in sanity.items()}), width="stretch")
     rows = [Panel(f"{entries[m].title}: original vs randomised",
-                  (f"Spearman ρ {r.final_spearman:.2f} after randomising {len(r.steps)} blocks",),
+                  (r.verdict.text, f"Spearman ρ {r.final_spearman:.2f} after randomising "
+                                   f"{len(r.steps)} blocks"),
                   (raw_view(r.original.scores, r.original.signed, display),
                    raw_view(r.steps[-1].scores, r.original.signed, display)),
-                  sanity_badge(r.insensitive, r.final_spearman))
+                  sanity_verdict_badge(r.verdict))
             for m, r in sanity.items() if r.steps]
     st.html(grid_html(rows, min(3, len(rows)) or 1))

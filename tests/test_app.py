@@ -19,7 +19,8 @@ def run_page(name: str) -> AppTest:
     return app.run()
 
 
-FAST = {"image_param_integrated_gradients_steps": 8}  # keep the page test quick
+FAST = {"image_param_integrated_gradients_steps": 8,  # keep the page test quick
+        "image_param_integrated_gradients_adaptive": False}
 
 
 def run_image_page(**state) -> AppTest:
@@ -36,7 +37,8 @@ def panel_captions(app: AppTest) -> list[str]:
 
 
 def test_image_page_draws_a_panel_per_method_with_time_and_faithfulness():
-    app = run_image_page()
+    # the pixel deletion/insertion metric, now an option beside ROAD (the default, issue 11)
+    app = run_image_page(image_faith_metric="Pixel deletion/insertion (as in papers)")
     assert not app.exception, app.exception
     assert app.selectbox(key="image_model").value == "mobilenet_v2"
     assert app.multiselect(key="image_methods").value == ["gradcam", "integrated_gradients",

@@ -110,6 +110,11 @@ def test_explain_metrics_adds_deletion_and_insertion_areas(sample_files):
     assert all(0 <= payload[k] <= 1 for k in keys)
     assert payload["deletion_auc"] < payload["random_deletion_auc"]
     assert payload["insertion_auc"] > payload["random_insertion_auc"]
+    # ROAD (Rong et al. 2022): Grad-CAM's order beats its reverse and the random maps'
+    assert payload["road_gap"] == pytest.approx(payload["lerf_auc"] - payload["morf_auc"], abs=1e-5)
+    assert payload["morf_auc"] < payload["random_morf_auc"] and payload["road_gap"] > 0.1
+    assert payload["road_verdict"] == "beats random" and payload["random_road_gap_spread"] > 0
+    assert payload["morf_curve"][0] == pytest.approx(1.0, abs=1e-4)  # normalised by the start
 
 
 def test_sanity_reports_rank_correlation_per_layer(sample_files):
@@ -121,6 +126,9 @@ def test_sanity_reports_rank_correlation_per_layer(sample_files):
     assert all(-1 <= s["spearman"] <= 1 for s in payload["steps"])
     assert payload["final_spearman"] == payload["steps"][-1]["spearman"]
     assert payload["insensitive"] is False and payload["threshold"] == 0.5
+    # the verdict from the whole curve (issue 11): never "insensitive" for Grad-CAM here
+    assert payload["verdict"] in {"depends on the model", "vanishes", "constant"}
+    assert payload["verdict_text"] and -1 <= payload["early_mean_spearman"] <= 1
 
 
 @pytest.mark.parametrize("args, message", [

@@ -65,9 +65,13 @@ def test_maps_concentrate_where_the_quadrant_model_looks(tiny, method):
 def test_integrated_gradients_baselines_concentrate_and_are_complete(tiny, baseline):
     image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(1))
     result = explain(tiny["quadrant"], "integrated_gradients", image, target=0, steps=8,
-                     baseline=baseline)
+                     baseline=baseline, adaptive=False)  # the fixed Gauss-Legendre mode
     assert share(result.scores, slice(0, 16), slice(0, 16)) > 0.99
     assert abs(result.delta) < 1e-4
+    adaptive = explain(tiny["quadrant"], "integrated_gradients", image, target=0, steps=8,
+                       baseline=baseline)  # the default: trapezoid, doubled until < 1 %
+    assert adaptive.extras["gap_share"] < 0.01 and adaptive.extras["steps_used"] >= 8
+    assert share(adaptive.scores, slice(0, 16), slice(0, 16)) > 0.99
 
 
 def test_blurred_baseline_is_a_smooth_version_of_the_image():

@@ -23,6 +23,7 @@ from torch import nn
 from explainers.private_copy import private_copy
 from explainers.progress import progress_span, report
 from explainers.metrics.rank import spearman
+from explainers.metrics.sanity_verdict import SanityVerdict, sanity_verdict
 from explainers.result import Explanation
 from explainers.run import explain
 from model_zoo import ImageClassifier
@@ -49,6 +50,7 @@ class SanityReport:
     final_spearman: float
     insensitive: bool
     threshold: float = INSENSITIVE_RHO
+    verdict: SanityVerdict | None = None  # from the whole curve (sanity_verdict.RULE)
 
 
 def holds_parameters(module: nn.Module) -> bool:
@@ -137,5 +139,8 @@ def cascading_randomisation(model: ImageClassifier, method: str, image: torch.Te
                                 scores=scores))
         report((i + 1) / len(names), f"randomised {name}")
     final = steps[-1].spearman
+    verdict = sanity_verdict(original.scores, [s.spearman for s in steps],
+                             [s.scores for s in steps])
     return SanityReport(method=method, target=target, original=original, steps=tuple(steps),
-                        final_spearman=final, insensitive=final > INSENSITIVE_RHO)
+                        final_spearman=final, insensitive=final > INSENSITIVE_RHO,
+                        verdict=verdict)

@@ -1,0 +1,95 @@
+"""ROAD against random maps: the baseline's mean and spread, and a verdict in words.
+
+The random baseline is the mean of ``RANDOM_MAPS`` seeded coarse-noise maps (the same maps
+as ``faithfulness.random_map``) through the same imputation; its spread is twice the sample
+standard deviation of their gaps. A map beats random when its gap (LeRF - MoRF area) lies
+above the random mean by more than that spread; "cannot tell" when inside it. The spread
+never counts as less than ``MIN_SPREAD`` of the starting probability: with three random maps
+the standard deviation itself is uncertain.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explainers.metrics.faithfulness import random_map
+from explainers.metrics.road import FRACTIONS, RoadCurves, road_curves
+from model_zoo import ImageClassifier
+
+RANDOM_MAPS = 3
+MIN_SPREAD = 0.02
+
+
+@dataclass(frozen=True)
+class RandomRoad:
+    """ROAD curves of a few random maps: their gaps, and the mean curves."""
+
+    runs: tuple[RoadCurves, ...]
+
+    @property
+    def gaps(self) -> np.ndarray:
+        return np.array([r.gap for r in self.runs])
+
+    @property
+    def gap(self) -> float:
+        return float(self.gaps.mean())
+
+    @property
+    def spread(self) -> float:
+        """Twice the sample standard deviation of the random gaps, at least ``MIN_SPREAD``."""
+        sd = float(self.gaps.std(ddof=1)) if len(self.runs) > 1 else 0.0
+        return max(2 * sd, MIN_SPREAD)
+
+    def mean_curve(self, order: str) -> tuple[float, ...]:
+        return tuple(np.mean([getattr(r, order) for r in self.runs], axis=0).tolist())
+
+    @property
+    def morf_auc(self) -> float:
+        return float(np.mean([r.morf_auc for r in self.runs]))
+
+    @property
+    def lerf_auc(self) -> float:
+        return float(np.mean([r.lerf_auc for r in self.runs]))
+
+
+def random_road(model: ImageClassifier, image: torch.Tensor, target: int, maps: int = RANDOM_MAPS,
+                fractions=FRACTIONS, seed: int = 0) -> RandomRoad:
+    """ROAD curves of ``maps`` seeded random maps, imputed the same way as a method's."""
+    return RandomRoad(tuple(road_curves(model, image, random_map(model.input_size, seed + k),
+                                        target, fractions, seed=1000 * (k + 1))
+                            for k in range(maps)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str  # "beats random" | "cannot tell" | "worse than random"
+    text: str
+
+
+def verdict(curves: RoadCurves, baseline: RandomRoad) -> Verdict:
+    """Whether the map's MoRF/LeRF gap clears the random maps' spread, said in words."""
+    diff = curves.gap - baseline.gap
+    facts = (f"ROAD gap {curves.gap:+.2f} vs random {baseline.gap:+.2f} "
+             f"± {baseline.spread:.2f}")
+    if diff > baseline.spread:
+        return Verdict("beats random", f"Beats random on this image ({facts}).")
+    if diff < -baseline.spread:
+        return Verdict("worse than random", f"Worse than random on this image ({facts}).")
+    return Verdict("cannot tell", f"Cannot tell from random on this image ({facts}).")
+
+
+def road_payload(curves: RoadCurves, baseline: RandomRoad) -> dict:
+    """The JSON numbers (cli.py explain --metrics), names saying what they are."""
+    r = lambda v: round(float(v), 6)  # noqa: E731
+    return {"morf_auc": r(curves.morf_auc), "lerf_auc": r(curves.lerf_auc),
+            "road_gap": r(curves.gap), "random_morf_auc": r(baseline.morf_auc),
+            "random_lerf_auc": r(baseline.lerf_auc), "random_road_gap": r(baseline.gap),
+            "random_road_gap_spread": r(baseline.spread),
+            "road_verdict": verdict(curves, baseline).outcome,
+            "road_fractions": list(curves.fractions), "morf_curve": [r(v) for v in curves.morf],
+            "lerf_curve": [r(v) for v in curves.lerf],
+            "road_start_probability": r(curves.start_probability),
+            "road_impute_seconds": r(curves.impute_seconds
+                                     + sum(x.impute_seconds for x in baseline.runs))}
