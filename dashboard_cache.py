@@ -378,3 +378,72 @@ def cached_phantom_dicom(index: int) -> bytes:
 
 
 PHANTOM_SEED = 2  # the localisation benchmark's seed: cases the teaching model never saw
+
+
+# --- Concepts (TCAV) and fragility (issue 16). Image sets are built once per server and
+# keyed by strings; each set's activations are read once per (model, layer) and reused by
+# every TCAV run, so adding a concept reads only that concept.
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def cached_image_set(key: str, count: int, seed: int) -> np.ndarray:
+    """``concept:NAME``, ``photo:SAMPLE`` (crops) or ``random`` (the counterexample pool)."""
+    from inputs.concept_images import concept_set, photo_crops, random_pool
+
+    kind, _, name = key.partition(":")
+    if kind == "concept":
+        return concept_set(name, count, seed)
+    if kind == "photo":
+        return photo_crops(name, count, seed)
+    return random_pool(count, seed=1000 + seed)
+
+
+@st.cache_resource(show_spinner="Reading the archive…", max_entries=4)
+def cached_zip_concepts(data: bytes) -> dict[str, np.ndarray]:
+    from inputs.concept_images import zip_concepts
+
+    return zip_concepts(data)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_set_activations(model_name: str, layer: str, set_key: str,
+                           _images: np.ndarray) -> np.ndarray:
+    from explainers.concepts.activations import layer_activations
+
+    with model_work(f"Reading layer {layer} for {set_key}…"):
+        return layer_activations(cached_model(model_name), _images, layer)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_class_gradients(model_name: str, layer: str, target: int, set_key: str,
+                           _images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from explainers.concepts.activations import layer_gradients
+
+    with model_work(f"Gradients of the class at {layer}…"):
+        return layer_gradients(cached_model(model_name), _images, layer, target)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_tcav(model_name: str, layer: str, target: int, class_key: str,
+                concept_keys: tuple[str, ...], pool_key: str, runs: int, seed: int,
+                _sets: dict[str, np.ndarray]):
+    """TCAV from cached activations; ``_sets`` maps every key above to its images."""
+    from explainers.concepts.run import check_sets
+    from explainers.concepts.tcav import tcav
+
+    check_sets(_sets[class_key], {k: _sets[k] for k in concept_keys}, _sets[pool_key])
+    acts, grads = cached_class_gradients(model_name, layer, target, class_key, _sets[class_key])
+    concepts = {k.rsplit(":", 1)[-1]: cached_set_activations(model_name, layer, k, _sets[k])
+                for k in concept_keys}
+    pool = cached_set_activations(model_name, layer, pool_key, _sets[pool_key])
+    with progress_bar("Fitting concept activation vectors…"):
+        return tcav(acts, grads, concepts, pool, layer, target, runs, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, max_size="200MB", hash_funcs=BY_DIGEST)
+def cached_fragility(model_name: str, method: str, source: Upload | str, settings):
+    """An attack on ``method``'s map and its measures (``settings``: AttackSettings)."""
+    from explainers.fragility import fragility
+
+    with model_work(f"Attacking {explainer_entry(method).title}…"):
+        return fragility(cached_model(model_name), to_tensor(cached_image(source)), method,
+                         settings)

@@ -1,0 +1,91 @@
+"""Fragility page (Ghorbani et al. 2019; Dombrowski et al. 2019): an imperceptible change
+that keeps the label but moves the map."""
+import streamlit as st
+
+from components.fragility_view import change_rows, difference_image, map_view, region_outline
+from dashboard_cache import SAMPLE_PREFIX, Upload, cached_fragility, cached_image, cached_model
+from explainers import explainer_entry
+from explainers.fragility import KINDS, MAPS, AttackSettings
+from inputs.image_io import ImageDecodeError
+from inputs.samples import SAMPLE_IMAGES
+from model_zoo import model_entries
+from navigation import app_page
+
+app_page("Fragility", icon=":material/broken_image:", order=70)
+
+REGIONS = {f"{row} {col}": (r / 3, c / 3, (r + 1) / 3, (c + 1) / 3)
+           for r, row in enumerate(("top", "middle", "bottom"))
+           for c, col in enumerate(("left", "centre", "right"))}
+
+st.header("Can a tiny change move the map?")
+st.caption("An attack on the explanation, not on the prediction: within a budget ε per pixel "
+           "it searches for a change that keeps the predicted class but moves the map. It "
+           "follows the gradient of the map itself, through a copy of the network whose ReLUs "
+           "are smoothed (softplus), because a ReLU network's map has no useful slope.")
+left, right = st.columns(2)
+with left:
+    upload = st.file_uploader("Upload an image", key="fragility_upload")
+    sample = st.selectbox("…or pick a sample", SAMPLE_IMAGES, key="fragility_sample",
+                          disabled=upload is not None)
+    names = [e.name for e in model_entries("image")]
+    model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
+                              key="fragility_model")
+    method = st.selectbox("Method", list(MAPS), format_func=lambda m: explainer_entry(m).title,
+                          key="fragility_method")
+with right:
+    kind = st.radio("Attack", list(KINDS), format_func=KINDS.get, key="fragility_kind")
+    region = None
+    if kind == "target":
+        region = REGIONS[st.selectbox("Pull the map into", list(REGIONS), index=0,
+                                      key="fragility_region")]
+    level = st.slider("Budget ε (in 1/255 steps per pixel)", 1, 16, 8, key="fragility_epsilon")
+    steps = st.slider("Steps", 5, 40, 10, 5, key="fragility_steps")
+
+if st.button("Attack the map", type="primary", key="fragility_run"):
+    source = SAMPLE_PREFIX + sample if upload is None else Upload.of(upload.getvalue())
+    st.session_state["fragility_request"] = (model_name, method, source, AttackSettings(
+        kind=kind, epsilon=level / 255, steps=int(steps), region=region))
+request = st.session_state.get("fragility_request")
+if request is None:
+    st.info("Pick an image, a method and an attack, then press Attack the map.")
+    st.stop()
+model_name, method, source, settings = request
+try:
+    report = cached_fragility(model_name, method, source, settings)
+except ImageDecodeError as err:
+    st.error(f"Could not read this image: {err}")
+    st.stop()
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
+
+labels = cached_model(model_name).labels
+kept = report.label == report.label_after
+before_overlay = map_view(report.original, report.maps.before)
+after_overlay = map_view(report.attacked, report.maps.after)
+if settings.region is not None:
+    after_overlay = region_outline(after_overlay, settings.region)
+st.image([report.original, report.attacked, difference_image(report.original, report.attacked),
+          before_overlay, after_overlay], width=200,
+         caption=["original", "attacked", f"difference ×10 (L∞ {report.linf * 255:.0f}/255)",
+                  "map before", "map after"])
+cols = st.columns(5)
+cols[0].metric("Prediction before", labels[report.label], f"{report.probability_before:.1%}",
+               delta_color="off")
+cols[1].metric("Prediction after", labels[report.label_after], f"{report.probability_after:.1%}",
+               delta_color="off")
+change = report.maps.change
+cols[2].metric("Top-k intersection", f"{change.top_k_intersection:.0%}",
+               help="Share of the 1000 most important pixels that stay among the top 1000.")
+cols[3].metric("Spearman ρ", f"{change.spearman:.2f}", help="Rank correlation of the two maps.")
+cols[4].metric("Centre of mass moved", f"{change.centre_shift:.1f} px")
+if not kept:
+    st.warning("No step kept the label within the budget; the original image is shown.")
+st.caption(f"{report.steps} steps · {report.attack_seconds:.1f} s "
+           f"({report.seconds_per_step:.2f} s per step: a forward, a backward and a double "
+           "backward) · maps measured on the real network")
+st.subheader("Defences on the same pair")
+st.dataframe(change_rows(report.maps, report.defences), hide_index=True, key="fragility_table")
+for name, pair in report.defences.items():
+    st.image([map_view(report.original, pair.before), map_view(report.attacked, pair.after)],
+             width=200, caption=[f"{name}: before", f"{name}: after"])

@@ -1,0 +1,73 @@
+"""The two lessons in a real Chromium: each page is the first request on a fresh server."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import chromium_page, dashboard
+
+TIMEOUT_MS = 300_000
+pytestmark = pytest.mark.browser
+
+
+def lowest(page, label: str) -> None:
+    """Move a Streamlit slider to its minimum with the keyboard."""
+    page.locator(f'input[type="range"][aria-label="{label}"]').focus()
+    page.keyboard.press("Home")
+
+
+def only_local(requests: list[str], url: str) -> None:
+    strays = [u for u in requests if not u.startswith((url, "data:", "blob:"))]
+    assert not strays, strays
+
+
+def test_concepts_lesson(artifacts):
+    with dashboard() as url, chromium_page() as page:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{url}/concepts")
+        page.get_by_text("Does the model use this concept for this class?").wait_for(
+            timeout=TIMEOUT_MS)
+        lowest(page, "Images per set")
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="Run TCAV").click()
+        page.get_by_text("Concepts for “Egyptian cat” at 1.features.14").wait_for(
+            timeout=TIMEOUT_MS)
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".some(g => g.layout && g.layout.meta === 'xai-tcav')",
+                               timeout=TIMEOUT_MS)
+        bars = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                             ".find(g => g.layout.meta === 'xai-tcav').data[0].x")
+        assert bars == ["striped", "dotted", "red"]
+        page.get_by_text("10 runs · 10 images per set · random pool 20 · linear fits").wait_for(
+            timeout=TIMEOUT_MS)
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img')"
+                               ".length >= 6", timeout=TIMEOUT_MS)  # most/least aligned images
+        page.screenshot(path=str(artifacts / "browser_concepts.png"), full_page=True)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "browser_concepts_chart.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        only_local(requests, url)
+
+
+def test_fragility_lesson(artifacts):
+    with dashboard() as url, chromium_page() as page:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{url}/fragility")
+        page.get_by_text("Can a tiny change move the map?").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_role("combobox", name="Method").click()
+        page.get_by_role("option", name="Grad-CAM", exact=True).click()
+        lowest(page, "Steps")
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="Attack the map").click()
+        page.get_by_text("Top-k intersection").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Defences on the same pair").wait_for(timeout=TIMEOUT_MS)
+        metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        assert metrics[0] == metrics[1] == "Egyptian cat"
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img')"
+                               ".length >= 9", timeout=TIMEOUT_MS)  # pair, diff, maps, defences
+        page.screenshot(path=str(artifacts / "browser_fragility.png"), full_page=True)
+        page.locator('[data-testid="stImage"]').first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "browser_fragility_maps.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        only_local(requests, url)
