@@ -51,7 +51,7 @@ def wait_for_grid(page, label: str, complete: bool) -> None:
         " if (!g) return false; const caps = [...g.querySelectorAll('figcaption')];"
         " if (!caps.some(c => c.textContent.includes(label))) return false;"
         " return !complete || (Number(g.dataset.pending) === 0 && caps.length > 0 &&"
-        " caps.every(c => c.textContent.includes('insertion AUC'))); }",
+        " caps.every(c => /insertion AUC|LeRF/.test(c.textContent))); }",
         arg=[label, complete], timeout=TIMEOUT_MS)
 
 

@@ -31,7 +31,7 @@ def wait_for_panels(page, count: int) -> None:
         "n => { const g = document.querySelector('[data-model-calls]');"
         " return g && g.querySelectorAll('figure').length === n &&"
         " [...g.querySelectorAll('figcaption')]"
-        ".every(c => c.textContent.includes('insertion AUC')); }",
+        ".every(c => /insertion AUC|LeRF/.test(c.textContent)); }",
         arg=count, timeout=TIMEOUT_MS)
 
 
