@@ -18,6 +18,17 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-component-update", "--disable-sync"]
 
 
+# Page coordinates of the first point of the projection-style Plotly scatter (meta tag).
+FIRST_POINT = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g.layout && g.layout.meta === 'xai-projection');
+  gd.scrollIntoView({block: 'center'});
+  const fl = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
+  return [box.left + fl.xaxis._offset + fl.xaxis.l2p(trace.x[0]),
+          box.top + fl.yaxis._offset + fl.yaxis.l2p(trace.y[0])];
+}"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

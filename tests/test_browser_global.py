@@ -3,19 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_page, dashboard
+from tests.browser import FIRST_POINT, chromium_page, dashboard
 
 pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
 
 TIMEOUT_MS = 180_000
-FIRST_POINT = """() => {
-  const gd = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(g => g.layout && g.layout.meta === 'xai-projection');
-  gd.scrollIntoView({block: 'center'});
-  const fl = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
-  return [box.left + fl.xaxis._offset + fl.xaxis.l2p(trace.x[0]),
-          box.top + fl.yaxis._offset + fl.yaxis.l2p(trace.y[0])];
-}"""
 
 
 @pytest.fixture(scope="module")
