@@ -16,16 +16,17 @@ def scores_npz(maps: dict[str, np.ndarray]) -> bytes:
 
 SCORE_COLUMNS = ("method", "method_title", "parameters", "class_index", "class_label",
                  "seconds", "model_evaluations", "completeness_gap", "deletion_auc",
-                 "insertion_auc", "sanity_final_spearman", "sanity_insensitive",
+                 "insertion_auc", "road_morf_auc", "road_lerf_auc", "road_gap", "road_verdict",
+                 "sanity_final_spearman", "sanity_insensitive",
                  "sanity_blocks_randomised")
 
 
 def score_record(method: str, title: str, params: dict, target: int, label: str, result,
-                 auc=None, sanity=None) -> dict:
+                 auc=None, sanity=None, road=None, road_verdict: str | None = None) -> dict:
     """One panel's facts as a flat dict (``SCORE_COLUMNS``); missing checks are None.
 
-    ``result`` is an ``Explanation``, ``auc`` a ``FaithfulnessScores``, ``sanity`` a
-    ``SanityReport``.
+    ``result`` is an ``Explanation``, ``auc`` a ``FaithfulnessScores`` (pixel deletion),
+    ``road`` a ``RoadCurves`` with its verdict's outcome, ``sanity`` a ``SanityReport``.
     """
     return {
         "method": method, "method_title": title, "parameters": dict(params),
@@ -34,6 +35,10 @@ def score_record(method: str, title: str, params: dict, target: int, label: str,
         "completeness_gap": None if result.delta is None else float(result.delta),
         "deletion_auc": None if auc is None else round(float(auc.deletion_auc), 6),
         "insertion_auc": None if auc is None else round(float(auc.insertion_auc), 6),
+        "road_morf_auc": None if road is None else round(float(road.morf_auc), 6),
+        "road_lerf_auc": None if road is None else round(float(road.lerf_auc), 6),
+        "road_gap": None if road is None else round(float(road.gap), 6),
+        "road_verdict": road_verdict,
         "sanity_final_spearman": None if sanity is None else round(float(sanity.final_spearman), 6),
         "sanity_insensitive": None if sanity is None else bool(sanity.insensitive),
         "sanity_blocks_randomised": None if sanity is None else len(sanity.steps),

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from inputs.dicom import DicomImage, read_dicom
-from inputs.image_io import LoadedImage, load_image
+from inputs.image_io import LoadedImage, load_image, register_reader
 from inputs.windowing import Window, VoiLut, render, to_uint8
 
 WORKING_SIDE = 640  # maps are computed at the model's size; the view needs no more
@@ -91,3 +91,11 @@ def dicom_as_loaded_image(data: bytes, frame: int = 0) -> LoadedImage:
     rgb = np.repeat(to_uint8(case.model_grey())[..., None], 3, axis=-1)
     rgb.setflags(write=False)
     return LoadedImage(rgb=rgb, format="DICOM", notes=case.notes)
+
+
+def is_dicom(data: bytes) -> bool:
+    """The DICOM file marker after the 128-byte preamble."""
+    return data[128:132] == b"DICM"
+
+
+register_reader(is_dicom, dicom_as_loaded_image)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import torch
@@ -96,15 +97,24 @@ def _reduce(img: Image.Image, notes: list[str]) -> Image.Image:
     return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
+ContentReader = tuple[Callable[[bytes], bool], Callable[[bytes], "LoadedImage"]]
+_READERS: list[ContentReader] = []  # formats read outside Pillow, recognised by content
+
+
+def register_reader(recognises: Callable[[bytes], bool],
+                    read: Callable[[bytes], "LoadedImage"]) -> None:
+    """Let ``read`` load the bytes ``recognises`` accepts (``inputs.grey`` adds DICOM)."""
+    _READERS.append((recognises, read))
+
+
 def load_image(data: bytes) -> LoadedImage:
     """Bytes -> 8-bit RGB plus notes, or ``ImageDecodeError`` with a message for the user.
 
-    A DICOM (recognised by its ``DICM`` marker) is read by ``inputs.grey`` and shown through
-    its own default window."""
-    if data[128:132] == b"DICM":
-        from inputs.grey import dicom_as_loaded_image
-
-        return dicom_as_loaded_image(data)
+    A format registered with ``register_reader`` (DICOM, by its ``DICM`` marker) is read by
+    its own reader; everything else by Pillow's allow-listed plugins."""
+    for recognises, read in _READERS:
+        if recognises(data):
+            return read(data)
     check_bytes(data)
     try:
         fmt = sniff_format(data)

@@ -219,11 +219,19 @@ panels = draw_grid(auc, sanity)
 input_name = (source[len(SAMPLE_PREFIX):] if isinstance(source, str)  # a file name may
               and source.startswith(SAMPLE_PREFIX) else f"sha256 {source_id[:12]}")  # name a patient
 stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def road_facts(m: str, t: int) -> tuple:
+    """(ROAD curves, verdict outcome) of a panel for the export, or (None, None)."""
+    if not use_road or (m, t) not in auc or t not in baselines:
+        return None, None
+    return auc[m, t], road_verdict(auc[m, t], baselines[t]).outcome
+
+
 records = [score_record(m, entries[m].title,
                         shown_params(entries[m], model, dict(params[m])), t,
                         model.labels[t], results[m, t],
-                        None if use_road else auc.get((m, t)),  # export: pixel areas only
-                        sanity.get(m) if t == targets[0] else None) for m, t in cells]
+                        None if use_road else auc.get((m, t)),
+                        sanity.get(m) if t == targets[0] else None,
+                        *road_facts(m, t)) for m, t in cells]
 about = {"model": model_name, "input": input_name, "date": stamp,
          "classes": [f"{model.labels[t]} ({t})" for t in targets]}
 header = (f"Model: {model_name} · input: {input_name} · {stamp}",

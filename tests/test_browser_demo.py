@@ -100,7 +100,9 @@ def check_exports(page, artifacts) -> None:
     assert sheet.format == "PNG" and sheet.width >= 2 * 360
     rows = list(csv.DictReader(io.StringIO(download(page, "Scores (CSV)").decode())))
     assert [r["method"] for r in rows] == ["gradcam", "integrated_gradients", "saliency"]
-    assert all(float(r["deletion_auc"]) >= 0 and int(r["model_evaluations"]) >= 1 for r in rows)
+    assert all(float(r["road_morf_auc"]) >= 0 and float(r["road_lerf_auc"]) >= 0
+               and r["road_verdict"] in ("beats random", "cannot tell", "worse than random")
+               and int(r["model_evaluations"]) >= 1 for r in rows)  # ROAD: the default metric
     assert rows[0]["class_label"] == "Egyptian cat" and "layer=1.features.18" in rows[0]["parameters"]
     report = json.loads(download(page, "Scores (JSON)"))
     assert report["about"]["model"] == "mobilenet_v2" and report["about"]["input"] == "chelsea"
