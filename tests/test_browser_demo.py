@@ -15,28 +15,21 @@ from tests.browser import chromium_page, dashboard
 from tests.offline import assert_local, page_asset_urls, recorded_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-TARGET_SECONDS = 0.5  # on 2 idle cores; ``cli.py bench --only first_heatmap`` reports it
-
-
-def first_heatmap_limit() -> float:
-    """The target, stretched by how many runnable tasks share each of the 2 cores now
-    (speed is the benchmark's job; this catches a first map that waits for the slow ones)."""
-    import os
-
-    return TARGET_SECONDS * max(1.0, os.getloadavg()[0] / 2)
 
 
 def test_first_heatmap_arrives_before_the_slow_maps_and_nothing_leaves(tmp_path, artifacts):
     with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
         timeline = measure(url, page, tmp_path)
-        limit = first_heatmap_limit()
         page.screenshot(path=str(artifacts / "demo_image_grid.png"), full_page=True)
         assert_local(log)
         assert all(u.startswith(url) or u.startswith("data:") for u in page_asset_urls(page))
     print("first heatmap timeline", timeline)
     assert timeline["pending_at_first_draw"] > 0  # drawn before the slow maps existed
     assert timeline["panels_at_first_draw"] < timeline["panels"] == 4
-    assert timeline["first_heatmap_seconds"] < limit
+    # Speed is the benchmark's job (`cli.py bench --only first_heatmap`, target 0.5 s): a
+    # clock bound here would fail on a busy machine. This catches a first map that waits for
+    # the slow ones (21 s of Score-CAM before a 0.19 s Grad-CAM, as the issue saw).
+    assert timeline["first_heatmap_seconds"] < 0.25 * timeline["all_maps_seconds"]
 
 
 TAGS_FIT = """() => [...document.querySelectorAll('.stMultiSelect [data-tag] > span')]
