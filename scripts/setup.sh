@@ -12,15 +12,14 @@ pip_install -c constraints.txt -r requirements.txt
 pip_install --no-deps -r requirements-nodeps.txt
 if [[ "${1:-}" == "--test" ]]; then
   pip_install -c constraints.txt -r requirements-test.txt
-  if [[ ! -x /usr/bin/chromium ]]; then
+  # Debian's Chromium for the browser tests; poppler's pdftoppm to look at the case report.
+  missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium chromium-driver)
+  [[ -x /usr/bin/pdftoppm ]] || missing+=(poppler-utils)
+  if [[ ${#missing[@]} -gt 0 ]]; then
     sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
-  fi
-  if [[ ! -x /usr/bin/pdftoppm ]]; then  # the report tests render the PDF to look at it
-    sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    $sudo_cmd apt-get install -y -qq poppler-utils >/dev/null
+    $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   pip_install --no-deps -r requirements-test-nodeps.txt
 fi
