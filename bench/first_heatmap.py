@@ -25,6 +25,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 TARGET_SECONDS = 0.5
 TIMEOUT_MS = 600_000
 EXTRA_METHODS = ("SmoothGrad",)  # a slow method among the picked ones (25 passes)
+DEFAULT_PANELS = 3  # the page starts with Grad-CAM, Integrated Gradients and Saliency
 
 WATCH = """
 window.__grids = [];
@@ -55,11 +56,20 @@ def wait_for_grid(page, label: str, complete: bool) -> None:
         arg=[label, complete], timeout=TIMEOUT_MS)
 
 
-def add_methods(page, titles: tuple[str, ...]) -> None:
+def add_methods(page, titles: tuple[str, ...], tries: int = 3) -> None:
+    """Pick each title in the Methods multiselect; retry a pick a busy page dropped."""
     for title in titles:
-        page.get_by_role("combobox", name="Methods").click()
-        page.get_by_role("option", name=title, exact=True).click()
-        page.keyboard.press("Escape")
+        for _ in range(tries):
+            page.get_by_role("combobox", name="Methods").click()
+            page.get_by_role("option", name=title, exact=True).click()
+            page.keyboard.press("Escape")
+            try:
+                page.wait_for_function(
+                    "t => [...document.querySelectorAll('.stMultiSelect [data-tag]')]"
+                    ".some(s => s.textContent.includes(t))", arg=title, timeout=20_000)
+                break
+            except Exception:  # noqa: BLE001  (playwright's TimeoutError: try the pick again)
+                continue
 
 
 def upload_timeline(page, upload: Path, label: str) -> dict:
@@ -96,6 +106,10 @@ def measure(url: str, page, folder: Path, methods: tuple[str, ...] = EXTRA_METHO
     page.goto(url)
     wait_for_grid(page, "Egyptian cat", complete=True)
     add_methods(page, methods)
+    page.wait_for_function(  # the added methods' panels are in the grid
+        "n => { const g = document.querySelector('[data-model-calls]');"
+        " return g && g.querySelectorAll('figcaption').length >= n; }",
+        arg=DEFAULT_PANELS + len(methods), timeout=TIMEOUT_MS)
     wait_for_grid(page, "Egyptian cat", complete=True)
     return upload_timeline(page, photo_file(folder), "espresso")
 
