@@ -29,6 +29,18 @@ FIRST_POINT = """() => {
 }"""
 
 
+def hover_first_point(page, timeout_ms: float) -> tuple[float, float]:
+    """Once the projection-style scatter has its hover script, move the mouse onto its first
+    point (from 30 px away, so Plotly sees an arrival); returns the point's coordinates."""
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".some(g => g.layout && g.layout.meta === 'xai-projection' "
+                           "&& g.__xaiHover)", timeout=timeout_ms)
+    x, y = page.evaluate(FIRST_POINT)
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y, steps=5)
+    return x, y
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import FIRST_POINT, chromium_page, dashboard
+from tests.browser import chromium_page, dashboard, hover_first_point
 
 TIMEOUT_MS = 240_000
 
@@ -27,12 +27,7 @@ def test_audit_flags_the_shortcut_and_opens_a_spray_point(artifacts):
         page.get_by_text("Flagged: triangle, cross").wait_for(timeout=TIMEOUT_MS)
         page.locator('[data-testid="stImage"] img').first.wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "browser_audit_flags.png"))
-        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
-                               ".some(g => g.layout && g.layout.meta === 'xai-projection' "
-                               "&& g.__xaiHover)", timeout=TIMEOUT_MS)
-        x, y = page.evaluate(FIRST_POINT)
-        page.mouse.move(x - 30, y - 30)
-        page.mouse.move(x, y, steps=5)
+        x, y = hover_first_point(page, TIMEOUT_MS)
         page.locator("#xai-hover-thumb").wait_for(state="visible", timeout=20_000)
         page.screenshot(path=str(artifacts / "browser_audit.png"), full_page=True)
         page.mouse.click(x, y)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import FIRST_POINT, chromium_page, dashboard
+from tests.browser import chromium_page, dashboard, hover_first_point
 
 pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
 
@@ -25,12 +25,7 @@ def test_project_hover_a_point_and_open_it(url, artifacts):
         items.press("Enter")
         page.get_by_role("button", name="Project").click()
         page.get_by_text("40 items · layer").wait_for(timeout=TIMEOUT_MS)
-        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
-                               ".some(g => g.layout && g.layout.meta === 'xai-projection' "
-                               "&& g.__xaiHover)", timeout=TIMEOUT_MS)
-        x, y = page.evaluate(FIRST_POINT)
-        page.mouse.move(x - 30, y - 30)
-        page.mouse.move(x, y, steps=5)
+        x, y = hover_first_point(page, TIMEOUT_MS)
         thumb = page.locator("#xai-hover-thumb")
         thumb.wait_for(state="visible", timeout=20_000)
         assert thumb.locator("img").get_attribute("src").startswith("data:image/jpeg;base64,")
