@@ -82,30 +82,31 @@ def evaluate(model, groups: list[dict], labels: np.ndarray, cut: int) -> dict:
     return {"held_out_accuracy": round(float(ok.mean()), 4), "recall": recall}
 
 
-def train(model, groups, labels, cut: int, epochs: int, save) -> None:
+def train(model, groups, labels, cut: int, epochs: int, save, max_steps: int = 0) -> None:
+    """AdamW with a linear decay planned over ``epochs``; ``max_steps`` stops early (the run
+    is then exactly the full run's checkpoint at that step: same order, same dropout)."""
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW([{"params": list(model.encoder.parameters()), "lr": 5e-5},
                              {"params": list(model.head.parameters()), "lr": 1e-3}],
                             weight_decay=0.01)
     total = epochs * len(groups)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / total))
-    rng, step, t0 = np.random.default_rng(SEED), 0, time.time()
-    for _ in range(epochs):
-        model.train()
-        for i in rng.permutation(len(groups)):
-            b = groups[i]
-            y = torch.as_tensor(labels[b["rows"]])
-            loss = torch.nn.functional.cross_entropy(top_logits(model, b, cut), y)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            if step % 50 == 0:
-                print(f"step {step}/{total} loss {loss.item():.3f} {time.time() - t0:.0f}s",
-                      file=sys.stderr, flush=True)
-                save()
+    rng, t0 = np.random.default_rng(SEED), time.time()
+    order = np.concatenate([rng.permutation(len(groups)) for _ in range(epochs)])
+    model.train()
+    for step, i in enumerate(order[:max_steps or total], start=1):
+        b = groups[i]
+        y = torch.as_tensor(labels[b["rows"]])
+        loss = torch.nn.functional.cross_entropy(top_logits(model, b, cut), y)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        if step % 50 == 0:
+            print(f"step {step}/{total} loss {loss.item():.3f} {time.time() - t0:.0f}s",
+                  file=sys.stderr, flush=True)
+            save()
 
 
 def changed_tensors(model: MeanPooledClassifier, cut: int, dtype: torch.dtype) -> dict:
@@ -155,6 +156,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--layers", type=int, default=TUNED_LAYERS, help="top layers tuned")
     parser.add_argument("--dtype", choices=("float16", "bfloat16", "float32"),
                         default=STORE_DTYPE, help="how the tuned tensors are stored")
+    parser.add_argument("--max-steps", type=int, default=0,
+                        help="stop after N batches of 32 (0: the whole schedule)")
     parser.add_argument("--skip-before", action="store_true",
                         help="do not score the untuned model first (saves minutes)")
     parser.add_argument("--score-only", action="store_true",
@@ -187,12 +190,13 @@ def main() -> None:
 
     t_train = time.time()
     if not args.score_only:
-        train(model, train_groups, labels, cut, args.epochs, save)
+        train(model, train_groups, labels, cut, args.epochs, save, args.max_steps)
         save()
     train_seconds = round(time.time() - t_train)
     overlay_fine_tuned(model, load_file(args.out))  # score what the stored file gives
     after = evaluate(model, test_groups, labels, cut)
     print(json.dumps({"train": len(train_rows), "held_out": len(test_rows), "epochs": args.epochs,
+                      "max_steps": args.max_steps,
                       "baseline_is_the_frozen_head": True, "tuned_layers": args.layers,
                       "dtype": args.dtype, "megabytes": round(args.out.stat().st_size / 1e6, 1),
                       "before": before, **after, "train_seconds": train_seconds,
