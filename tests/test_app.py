@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import re
+from contextlib import contextmanager
 
 from streamlit.testing.v1 import AppTest
 
@@ -91,12 +92,29 @@ def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
     assert "layer=1.features.10" in panel_captions(app)[0]
 
 
-def test_sanity_check_button_adds_badges_and_the_randomised_maps():
+def test_sanity_check_button_adds_badges_and_the_randomised_maps(monkeypatch):
+    import dashboard_cache
+    from components import progress
+
+    drawn = []  # each block's points are drawn while the check runs, on a fixed x axis
+
+    @contextmanager
+    def recording_chart():
+        with progress.live_chart() as show:
+            def record(figure):
+                drawn.append(([len(t.y) for t in figure.data], figure.layout.xaxis.range))
+                show(figure)
+            yield record
+
+    monkeypatch.setattr(dashboard_cache, "live_chart", recording_chart)
+    dashboard_cache.cached_sanity_all.clear()  # a hit would replay, not compute
     app = run_image_page(image_methods=["gradcam", "saliency"], image_faithfulness=False,
                          image_sanity_depth=3)
     assert "sanity" not in app.get("html")[0].proto.body
     app.button(key="image_sanity_run").click().run()
     assert not app.exception, app.exception
+    assert [points for points, _ in drawn] == [[1, 1], [2, 2], [3, 3]]
+    assert all(tuple(axis) == (0.5, 3.5) for _, axis in drawn)
     captions = panel_captions(app)
     assert all(("sanity ✓" in c) or ("insensitive to the model" in c) for c in captions)
     assert len(app.get("html")) == 2 and "original vs randomised" in app.get("html")[1].proto.body
