@@ -71,7 +71,7 @@ def display_controls() -> Display:
     unsigned = cols[2].selectbox("Unsigned maps", UNSIGNED_CHOICES, key="image_cmap_unsigned")
     keep = cols[3].slider("Keep the top % of pixels", 5, 100, 100, 5, key="image_keep_top")
     absolute = cols[4].toggle("Absolute values", key="image_absolute")
-    raw = cols[4].toggle("Raw map beside", value=True, key="image_raw")
+    raw = cols[4].toggle("Raw map beside", value=False, key="image_raw")  # big overlays first
     return Display(opacity, signed, unsigned, absolute, float(keep), raw)
 
 

@@ -52,7 +52,8 @@ def test_image_page_draws_a_panel_per_method_with_time_and_faithfulness():
         assert re.search(r"deletion AUC 0\.\d{3}.*insertion AUC 0\.\d{3}", caption)
     assert "steps=8" in captions[1]
     body = app.get("html")[0].proto.body
-    assert body.count('src="data:image/jpeg;base64,') == 6  # overlay and raw map per panel
+    assert body.count('src="data:image/jpeg;base64,') == 3  # the overlays; raw maps on demand
+    assert 'repeat(2,' in body  # three panels, two per row: maps large enough to read
     assert len(app.get("plotly_chart")) == 2  # top-5 and the agreement matrix
     assert not app.get("imgs")  # no st.image: panels are inline data, not media URLs
 
@@ -72,11 +73,11 @@ def test_display_controls_redraw_without_a_model_call():
     app.slider(key="image_opacity").set_value(0.9).run()
     app.toggle(key="image_absolute").set_value(True).run()
     app.slider(key="image_keep_top").set_value(20).run()
-    app.toggle(key="image_raw").set_value(False).run()
+    app.toggle(key="image_raw").set_value(True).run()
     assert not app.exception, app.exception
     after = app.get("html")[0].proto.body
     assert re.search(r'data-model-calls="(\d+)"', after).group(1) == calls
-    assert after != before and after.count("data:image/jpeg") == 3
+    assert after != before and after.count("data:image/jpeg") == 6  # raw maps joined
 
 
 def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
