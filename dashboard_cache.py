@@ -433,14 +433,13 @@ def cached_tcav(model_name: str, layer: str, target: int, class_key: str,
                 _sets: dict[str, np.ndarray], reference_key: str | None = None):
     """TCAV from cached activations; ``_sets`` maps every key above to its images. With
     ``reference_key``, each concept is compared with that concept (relative TCAV)."""
-    from explainers.concepts.relative import check_reference, relative_tcav
+    from explainers.concepts.relative import relative_tcav
     from explainers.concepts.run import check_sets
     from explainers.concepts.tcav import tcav
 
     keys = concept_keys + ((reference_key,) if reference_key else ())
-    if reference_key:
-        check_reference(set_name(reference_key), [set_name(k) for k in concept_keys])
-    check_sets(_sets[class_key], {set_name(k): _sets[k] for k in keys}, _sets[pool_key])
+    check_sets(_sets[class_key], {set_name(k): _sets[k] for k in concept_keys}, _sets[pool_key],
+               (set_name(reference_key), _sets[reference_key]) if reference_key else None)
     acts, grads = cached_class_gradients(model_name, layer, target, class_key, _sets[class_key])
     concepts = {set_name(k): cached_set_activations(model_name, layer, k, _sets[k]) for k in keys}
     pool = cached_set_activations(model_name, layer, pool_key, _sets[pool_key])

@@ -22,13 +22,17 @@ class TimedTcav:
     seconds: float
 
 
-def check_sets(class_images: np.ndarray, concepts: dict[str, np.ndarray],
-               pool: np.ndarray) -> None:
-    """Clear messages for sets too small to fit CAVs or to rank the class's images."""
+def check_sets(class_images: np.ndarray, concepts: dict[str, np.ndarray], pool: np.ndarray,
+               reference: tuple[str, np.ndarray] | None = None) -> None:
+    """Clear messages for sets too small to fit CAVs or to rank the class's images, and for
+    a concept compared with itself."""
     if not concepts:
         raise ValueError("pick at least one concept")
     for name, images in concepts.items():
         check_set(name, images)
+    if reference is not None:
+        check_reference(reference[0], concepts)
+        check_set(reference[0], reference[1])
     check_set("class images", class_images)
     check_set("random pool", pool, 2 * MIN_IMAGES)
 
@@ -49,11 +53,8 @@ def run_tcav(model: ImageClassifier, layer: str, target: int, class_images: np.n
              alpha: float = ALPHA, reference: tuple[str, np.ndarray] | None = None) -> TimedTcav:
     """TCAV of each concept for class ``target`` at ``layer`` (images: (N, S, S, 3) uint8),
     against random images or, given ``reference`` (name, images), relative to that concept."""
-    everything = dict(concepts)
-    if reference is not None:
-        check_reference(reference[0], concepts)
-        everything[reference[0]] = reference[1]
-    check_sets(class_images, everything, pool)
+    check_sets(class_images, concepts, pool, reference)
+    everything = concepts if reference is None else concepts | {reference[0]: reference[1]}
     started = time.perf_counter()
     with progress_span(0.0, 0.4):
         class_acts, class_grads = layer_gradients(model, class_images, layer, target)
