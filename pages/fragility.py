@@ -86,6 +86,11 @@ st.caption(f"{report.steps} steps · {report.attack_seconds:.1f} s "
            "backward) · maps measured on the real network")
 st.subheader("Defences on the same pair")
 st.dataframe(change_rows(report.maps, report.defences), hide_index=True, key="fragility_table")
+st.caption("SmoothGrad averages the map over noisy copies of the image. The β-smoothed map "
+           "is the method on a copy of the network whose ReLUs are softplus_β: the smallest β "
+           "(from 1 up) at which that copy still predicts the same class. Smaller β would be "
+           "smoother but blind: at β = 1 MobileNetV2 no longer recognises the image, and its "
+           "map is the same for a cat and a coffee cup, so it cannot move (nor explain).")
 for name, pair in report.defences.items():
     st.image([map_view(report.original, pair.before), map_view(report.attacked, pair.after)],
              width=200, caption=[f"{name}: before", f"{name}: after"])
