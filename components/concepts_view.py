@@ -29,9 +29,8 @@ def _null_band(fig: go.Figure, result, col: int) -> None:
     null, spread = float(result.null_scores.mean()), float(result.null_scores.std())
     fig.add_hrect(y0=max(null - spread, 0), y1=min(null + spread, 1), fillcolor="orange",
                   opacity=0.15, line_width=0, row=1, col=col)
-    fig.add_hline(y=null, line_dash="dash", line_color="orange", row=1, col=col,
-                  annotation_text="random CAVs" if col == 1 else None,
-                  annotation_position="top left")
+    label = dict(annotation_text="random CAVs", annotation_position="top left") if col == 1 else {}
+    fig.add_hline(y=null, line_dash="dash", line_color="orange", row=1, col=col, **label)
 
 
 def tcav_figure(results) -> go.Figure:

@@ -45,8 +45,31 @@ def test_concepts_lesson(artifacts):
         page.screenshot(path=str(artifacts / "browser_concepts.png"), full_page=True)
         page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "browser_concepts_chart.png"))
+        two_layers_relative(page)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "browser_concepts_layers.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         only_local(requests, url)
+
+
+def two_layers_relative(page) -> None:
+    """Add a second layer and compare with "dotted": two panels, bars named "X vs dotted"."""
+    page.get_by_role("combobox", name="Layers (one panel each)").click()
+    page.keyboard.type("1.features.10")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_role("combobox", name="Against").click()
+    page.get_by_role("option", name="dotted", exact=True).click()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Run TCAV").click()
+    page.get_by_text("at 1.features.14, 1.features.10, relative to “dotted”").wait_for(
+        timeout=TIMEOUT_MS)
+    names = page.wait_for_function(
+        "() => { const g = [...document.querySelectorAll('.js-plotly-plot')]"
+        ".find(g => g.layout && g.layout.meta === 'xai-tcav');"
+        " return g && g.data.length === 2 && g.data.map(t => t.x.join('|')); }",
+        timeout=TIMEOUT_MS).json_value()
+    assert names == ["striped vs dotted|red vs dotted"] * 2
 
 
 def test_fragility_lesson(artifacts):
@@ -69,5 +92,7 @@ def test_fragility_lesson(artifacts):
         page.screenshot(path=str(artifacts / "browser_fragility.png"), full_page=True)
         page.locator('[data-testid="stImage"]').first.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "browser_fragility_maps.png"))
+        page.get_by_text("Defences on the same pair").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "browser_fragility_defences.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         only_local(requests, url)

@@ -71,6 +71,8 @@ def test_concepts_page_several_layers_side_by_side():
     bars = [trace for trace in figure["data"] if trace["type"] == "bar"]
     assert [b["name"] for b in bars] == ["1.features.10", "1.features.14"]  # one panel each
     assert all(b["x"] == ["striped", "red"] for b in bars)
+    notes = sorted(a["text"] for a in figure["layout"]["annotations"])
+    assert notes == ["1.features.10", "1.features.14", "random CAVs"]  # panel titles, one label
     for bar in bars:  # a bar is hatched and says n.s. exactly when it is not significant
         assert [t == "n.s." for t in bar["text"]] == [p == "/" for p in bar["marker"]["pattern"]["shape"]]
     rows = app.dataframe[0].value
