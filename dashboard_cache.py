@@ -16,7 +16,8 @@ import streamlit as st
 
 from components.display import Display, overlay_view, raw_view
 from components.grid import data_uri
-from components.progress import live_preview, model_calls, model_work, progress_bar
+from components.agreement import sanity_curves, sanity_figure
+from components.progress import live_chart, live_preview, model_calls, model_work, progress_bar
 from explainers import Explanation, explain, explainer_entry
 from explainers.metrics import FaithfulnessScores, deletion_insertion, random_baseline
 from explainers.metrics.rank import spearman_matrix
@@ -265,10 +266,14 @@ def cached_sanity_all(model_name: str, methods: tuple[str, ...], source: Upload 
     from explainers.metrics.sanity_shared import cascading_randomisation_all
 
     settings = {m: dict(items) for m, items in params}
-    with model_work(f"Sanity check: {', '.join(methods)} on {model_name}…"):
-        return cascading_randomisation_all(cached_model(model_name), list(methods),
-                                           model_input(model_name, source), target,
-                                           params=settings, max_steps=max_steps)
+    titles = {m: explainer_entry(m).title for m in methods}
+    with model_work(f"Sanity check: {', '.join(methods)} on {model_name}…"), \
+            live_chart() as show:  # each block's points drawn as they arrive
+        return cascading_randomisation_all(
+            cached_model(model_name), list(methods), model_input(model_name, source), target,
+            params=settings, max_steps=max_steps,
+            on_block=lambda done, total, reports: show(
+                sanity_figure(sanity_curves(reports, titles), total)))
 
 
 # --- Shortcut audit (issue 13): the audit set and the audit, keyed by strings; the progress
