@@ -96,3 +96,52 @@ def test_fragility_lesson(artifacts):
         page.screenshot(path=str(artifacts / "browser_fragility_defences.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         only_local(requests, url)
+
+
+BOX_SELECT_ALL = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g.layout && g.layout.meta === 'xai-projection');
+  gd.scrollIntoView({block: 'center'});
+  const fl = gd._fullLayout, box = gd.getBoundingClientRect();
+  return [box.left + fl.xaxis._offset + 2, box.top + fl.yaxis._offset + 2,
+          box.left + fl.xaxis._offset + fl.xaxis._length - 2,
+          box.top + fl.yaxis._offset + fl.yaxis._length - 2, fl.dragmode];
+}"""
+
+
+def test_projection_box_selection_becomes_a_concept(artifacts):
+    """Box-select every point of a small projection, save them as a concept, open Concepts."""
+    with dashboard() as url, chromium_page() as page:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{url}/projection")
+        page.get_by_text("How does this layer organise the data?").wait_for(timeout=TIMEOUT_MS)
+        items = page.get_by_label("Items")
+        items.fill("20")
+        items.press("Enter")
+        page.get_by_role("button", name="Project").click()
+        page.get_by_text("20 items · layer").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".some(g => g.layout && g.layout.meta === 'xai-projection')",
+                               timeout=TIMEOUT_MS)
+        left, top, right, bottom, dragmode = page.evaluate(BOX_SELECT_ALL)
+        if dragmode != "select":
+            page.locator('.modebar-btn[data-title="Box Select"]').first.click()
+        page.mouse.move(left, top)
+        page.mouse.down()
+        page.mouse.move((left + right) / 2, (top + bottom) / 2, steps=5)
+        page.mouse.move(right, bottom, steps=5)
+        page.mouse.up()
+        page.get_by_text("20 item(s) chosen").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_label("Concept name").fill("shapes")
+        page.get_by_label("Concept name").press("Enter")
+        page.get_by_role("button", name="Save as a concept").click()
+        page.get_by_text("Saved “shapes”: 20 images").wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_projection_concept.png"))
+        page.get_by_role("button", name="Use “shapes” on the Concepts page").click()
+        page.get_by_text("Does the model use this concept for this class?").wait_for(
+            timeout=TIMEOUT_MS)
+        page.get_by_text("shapes (picked)").first.wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_concepts_picked.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        only_local(requests, url)
