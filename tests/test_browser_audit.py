@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_page, dashboard, hover_first_point
+from tests.browser import chromium_page, dashboard, fill_and_run, hover_first_point
 from tests.offline import assert_local, recorded_requests
 
 TIMEOUT_MS = 240_000
@@ -19,11 +19,8 @@ def test_audit_flags_the_shortcut_and_opens_a_spray_point(artifacts):
     with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
         page.goto(f"{url}/audit")
         page.get_by_text("Does the model decide by the object").wait_for(timeout=TIMEOUT_MS)
-        count = page.get_by_label("Images")
-        count.fill("60")
-        count.press("Enter")
-        page.get_by_role("button", name="Run the audit").click()
-        page.get_by_text("Flagged: triangle, cross").wait_for(timeout=TIMEOUT_MS)
+        fill_and_run(page, "Images", 60, "Run the audit", "Flagged: triangle, cross",
+                     TIMEOUT_MS)
         page.locator('[data-testid="stImage"] img').first.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_function(ALL_IMAGES_LOADED, timeout=TIMEOUT_MS)  # no blank tiles
         page.screenshot(path=str(artifacts / "browser_audit_flags.png"))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_page, dashboard
+from tests.browser import chromium_page, dashboard, fill_and_run
+from tests.offline import assert_local, recorded_requests
 
 TIMEOUT_MS = 300_000
 pytestmark = pytest.mark.browser
@@ -15,15 +16,8 @@ def lowest(page, label: str) -> None:
     page.keyboard.press("Home")
 
 
-def only_local(requests: list[str], url: str) -> None:
-    strays = [u for u in requests if not u.startswith((url, "data:", "blob:"))]
-    assert not strays, strays
-
-
 def test_concepts_lesson(artifacts):
-    with dashboard() as url, chromium_page() as page:
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
+    with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
         page.goto(f"{url}/concepts")
         page.get_by_text("Does the model use this concept for this class?").wait_for(
             timeout=TIMEOUT_MS)
@@ -49,7 +43,7 @@ def test_concepts_lesson(artifacts):
         page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "browser_concepts_layers.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
-        only_local(requests, url)
+        assert_local(log)
 
 
 def two_layers_relative(page) -> None:
@@ -73,9 +67,7 @@ def two_layers_relative(page) -> None:
 
 
 def test_fragility_lesson(artifacts):
-    with dashboard() as url, chromium_page() as page:
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
+    with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
         page.goto(f"{url}/fragility")
         page.get_by_text("Can a tiny change move the map?").wait_for(timeout=TIMEOUT_MS)
         page.get_by_role("combobox", name="Method").click()
@@ -95,7 +87,7 @@ def test_fragility_lesson(artifacts):
         page.get_by_text("Defences on the same pair").scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "browser_fragility_defences.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
-        only_local(requests, url)
+        assert_local(log)
 
 
 BOX_SELECT_ALL = """() => {
@@ -111,16 +103,10 @@ BOX_SELECT_ALL = """() => {
 
 def test_projection_box_selection_becomes_a_concept(artifacts):
     """Box-select every point of a small projection, save them as a concept, open Concepts."""
-    with dashboard() as url, chromium_page() as page:
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
+    with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
         page.goto(f"{url}/projection")
         page.get_by_text("How does this layer organise the data?").wait_for(timeout=TIMEOUT_MS)
-        items = page.get_by_label("Items")
-        items.fill("20")
-        items.press("Enter")
-        page.get_by_role("button", name="Project").click()
-        page.get_by_text("20 items · layer").wait_for(timeout=TIMEOUT_MS)
+        fill_and_run(page, "Items", 20, "Project", "20 items · layer", TIMEOUT_MS)
         page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
                                ".some(g => g.layout && g.layout.meta === 'xai-projection')",
                                timeout=TIMEOUT_MS)
@@ -144,4 +130,4 @@ def test_projection_box_selection_becomes_a_concept(artifacts):
         page.get_by_text("shapes (picked)").first.wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "browser_concepts_picked.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
-        only_local(requests, url)
+        assert_local(log)
