@@ -459,6 +459,20 @@ def tcav_sets(args: argparse.Namespace, model, target: int):
     return images, concepts, random_pool(2 * args.count, seed=1000 + args.seed)
 
 
+def tcav_reference(args: argparse.Namespace, concepts: dict):
+    """(name, images) of ``--relative``: popped from the concepts, or generated; or None."""
+    from inputs.concept_images import CONCEPTS, concept_set
+
+    name = args.relative
+    if name is None:
+        return None
+    if name in concepts:
+        return name, concepts.pop(name)
+    if name not in CONCEPTS:
+        raise CliError(f"--relative {name!r}: not a generated concept nor a folder of the zip")
+    return name, concept_set(name, args.count, args.seed)
+
+
 def cmd_tcav(args: argparse.Namespace) -> None:
     from explainers.concepts import run_tcav
     from explainers.global_views.layers import block_names, check_layer
@@ -469,10 +483,12 @@ def cmd_tcav(args: argparse.Namespace) -> None:
         raise CliError("TCAV here reads image models")
     target = class_index(model, args.class_name)
     images, concepts, pool = tcav_sets(args, model, target)
+    reference = tcav_reference(args, concepts)
     layers = []
     for layer in args.layer:
         check_layer(model, layer, block_names(model))
-        timed = run_tcav(model, layer, target, images, concepts, pool, args.runs, args.seed)
+        timed = run_tcav(model, layer, target, images, concepts, pool, args.runs, args.seed,
+                         reference=reference)
         result = timed.result
         layers.append(dict(
             layer=layer, null_mean=round(float(result.null_scores.mean()), 4),
@@ -487,7 +503,8 @@ def cmd_tcav(args: argparse.Namespace) -> None:
                            significant=c.significant, separable=c.separable, verdict=c.verdict)
                       for c in result.concepts]))
     payload = dict(model=model.name, target=target, label=model.labels[target], runs=args.runs,
-                   images_per_set=args.count, alpha=0.05, layers=layers)
+                   images_per_set=args.count, alpha=0.05,
+                   against=reference[0] if reference else "random images", layers=layers)
     emit(payload, args.json, [f"{r['layer']}: {c['concept']:<12} TCAV {c['tcav']:.2f} "
                               f"(CAV acc {c['cav_accuracy']:.0%}) {c['verdict']}"
                               for r in layers for c in r["concepts"]])
@@ -654,6 +671,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="class_name", required=True, help="class index or label")
     p.add_argument("--concepts", nargs="+", help="generated concepts (striped, dotted, red, …)")
     p.add_argument("--concepts-zip", help="zip with one folder of images per concept")
+    p.add_argument("--relative", metavar="CONCEPT",
+                   help="relative TCAV: compare each concept with this one, not with random "
+                        "images (e.g. --concepts 'meadow background' --relative 'dunes background')")
     p.add_argument("--images", help="the class's images: a bundled sample's name (its crops) "
                                     "or a zip (default: a sample predicted as the class)")
     p.add_argument("--count", type=int, default=30, help="images per set (random pool: twice)")

@@ -16,7 +16,8 @@ import streamlit as st
 
 from components.display import Display, overlay_view, raw_view
 from components.grid import data_uri
-from components.progress import live_preview, model_calls, model_work, progress_bar
+from components.agreement import sanity_curves, sanity_figure
+from components.progress import live_chart, live_preview, model_calls, model_work, progress_bar
 from explainers import Explanation, explain, explainer_entry
 from explainers.metrics import FaithfulnessScores, deletion_insertion, random_baseline
 from explainers.metrics.rank import spearman_matrix
@@ -265,10 +266,14 @@ def cached_sanity_all(model_name: str, methods: tuple[str, ...], source: Upload 
     from explainers.metrics.sanity_shared import cascading_randomisation_all
 
     settings = {m: dict(items) for m, items in params}
-    with model_work(f"Sanity check: {', '.join(methods)} on {model_name}…"):
-        return cascading_randomisation_all(cached_model(model_name), list(methods),
-                                           model_input(model_name, source), target,
-                                           params=settings, max_steps=max_steps)
+    titles = {m: explainer_entry(m).title for m in methods}
+    with model_work(f"Sanity check: {', '.join(methods)} on {model_name}…"), \
+            live_chart() as show:  # each block's points drawn as they arrive
+        return cascading_randomisation_all(
+            cached_model(model_name), list(methods), model_input(model_name, source), target,
+            params=settings, max_steps=max_steps,
+            on_block=lambda done, total, reports: show(
+                sanity_figure(sanity_curves(reports, titles), total)))
 
 
 # --- Shortcut audit (issue 13): the audit set and the audit, keyed by strings; the progress
@@ -422,21 +427,32 @@ def cached_class_gradients(model_name: str, layer: str, target: int, set_key: st
         return layer_gradients(cached_model(model_name), _images, layer, target)
 
 
+def set_name(key: str) -> str:
+    """The concept's name in a set key (``concept:NAME``, ``zip:DIGEST:NAME``, ``picked:…``)."""
+    return key.split(":", 2)[-1]
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_tcav(model_name: str, layer: str, target: int, class_key: str,
                 concept_keys: tuple[str, ...], pool_key: str, runs: int, seed: int,
-                _sets: dict[str, np.ndarray]):
-    """TCAV from cached activations; ``_sets`` maps every key above to its images."""
+                _sets: dict[str, np.ndarray], reference_key: str | None = None):
+    """TCAV from cached activations; ``_sets`` maps every key above to its images. With
+    ``reference_key``, each concept is compared with that concept (relative TCAV)."""
+    from explainers.concepts.relative import relative_tcav
     from explainers.concepts.run import check_sets
     from explainers.concepts.tcav import tcav
 
-    check_sets(_sets[class_key], {k: _sets[k] for k in concept_keys}, _sets[pool_key])
+    keys = concept_keys + ((reference_key,) if reference_key else ())
+    check_sets(_sets[class_key], {set_name(k): _sets[k] for k in concept_keys}, _sets[pool_key],
+               (set_name(reference_key), _sets[reference_key]) if reference_key else None)
     acts, grads = cached_class_gradients(model_name, layer, target, class_key, _sets[class_key])
-    concepts = {k.rsplit(":", 1)[-1]: cached_set_activations(model_name, layer, k, _sets[k])
-                for k in concept_keys}
+    concepts = {set_name(k): cached_set_activations(model_name, layer, k, _sets[k]) for k in keys}
     pool = cached_set_activations(model_name, layer, pool_key, _sets[pool_key])
     with progress_bar("Fitting concept activation vectors…"):
-        return tcav(acts, grads, concepts, pool, layer, target, runs, seed)
+        if reference_key is None:
+            return tcav(acts, grads, concepts, pool, layer, target, runs, seed)
+        reference = (set_name(reference_key), concepts.pop(set_name(reference_key)))
+        return relative_tcav(acts, grads, concepts, reference, pool, layer, target, runs, seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, max_size="200MB", hash_funcs=BY_DIGEST)

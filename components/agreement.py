@@ -16,14 +16,26 @@ def agreement_figure(matrix: np.ndarray, names: list[str]) -> go.Figure:
     return fig
 
 
-def sanity_figure(curves: dict[str, tuple[list[str], list[float]]]) -> go.Figure:
-    """Spearman correlation to the original map as layers are randomised, one line per method."""
+def sanity_curves(reports: dict, titles: dict[str, str] | None = None
+                  ) -> dict[str, tuple[list[str], list[float]]]:
+    """``{title: (layers, rhos)}`` of sanity reports (``explainers.metrics.sanity``)."""
+    titles = titles or {}
+    return {titles.get(m, m): ([s.layer for s in r.steps], [s.spearman for s in r.steps])
+            for m, r in reports.items()}
+
+
+def sanity_figure(curves: dict[str, tuple[list[str], list[float]]],
+                  blocks: int | None = None) -> go.Figure:
+    """Spearman correlation to the original map as layers are randomised, one line per method.
+    ``blocks``: the whole run's length, so that a figure drawn while blocks still arrive keeps
+    its x axis."""
     fig = go.Figure()
     for name, (layers, rhos) in curves.items():
         fig.add_trace(go.Scatter(x=list(range(1, len(rhos) + 1)), y=rhos, mode="lines+markers",
                                  name=name, text=layers,
                                  hovertemplate="%{text}: ρ = %{y:.2f}<extra>" + name + "</extra>"))
     fig.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis_title="blocks randomised (from the output down)",
+                      xaxis=dict(title="blocks randomised (from the output down)",
+                                 range=[0.5, blocks + 0.5] if blocks else None),
                       yaxis=dict(title="Spearman ρ to the original", range=[-1.05, 1.05]))
     return fig

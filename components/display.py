@@ -29,7 +29,7 @@ class Display:
     unsigned_cmap: str = UNSIGNED_CMAP
     absolute: bool = False
     keep_top: float = 100.0  # percent of pixels kept, by |score|
-    show_raw: bool = True
+    show_raw: bool = False
 
 
 def shown_scores(scores: np.ndarray, signed: bool, display: Display) -> tuple[np.ndarray, bool]:

@@ -120,12 +120,13 @@ def grid_html(panels: list[Panel | Pending], columns: int, attrs: dict[str, str]
 def grid_columns(cells: int, targets: int, show_raw: bool) -> int:
     """Panels per row: fewer when few are shown, so each map is large enough to read.
 
-    Two per row with the raw map beside the overlay, three without; one class per column
-    when two classes are explained (rows are then methods).
+    Overlays alone: two per row up to four panels (about 490 px each at 1400 px wide), three
+    beyond. With the raw map beside each overlay: two per row. One class per column when two
+    classes are explained (rows are then methods).
     """
-    widest = 2 if show_raw else 3
     if targets == 2:
         return 2
+    widest = 2 if show_raw or cells <= 4 else 3
     return max(1, min(widest, cells))
 
 

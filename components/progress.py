@@ -61,6 +61,17 @@ def model_work(text: str | None = None, steps: int = PROGRESS_STEPS) -> Iterator
 
 
 @contextmanager
+def live_chart() -> Iterator[Callable[[object], None]]:
+    """``show(figure)`` redraws one Plotly figure in a slot (points drawn as they arrive);
+    the slot is emptied when the block ends, where the caller draws the final figure."""
+    slot = st.empty()
+    try:
+        yield lambda figure: slot.plotly_chart(figure, width="stretch")
+    finally:
+        slot.empty()
+
+
+@contextmanager
 def live_preview(count: int = 8, width: int = 96) -> Iterator[Callable[[int, np.ndarray], None]]:
     """``show(step, images)`` draws the first ``count`` images in one slot below the bar;
     the slot is emptied when the block ends."""

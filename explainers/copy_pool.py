@@ -1,8 +1,8 @@
 """A pool of private copies per shared model, borrowed by one thread at a time.
 
-``thread_private_copy`` made one copy per thread, but Streamlit runs every script run in a
-new thread, so each rerun paid for a copy (about half a forward pass of MobileNetV2,
-more than a Grad-CAM's backward). A borrowed copy is used by one caller at a time, so
+The only way our code gets a private copy to hook. One copy per thread would not do:
+Streamlit runs every script run in a new thread, so each rerun would pay for a copy (about
+half a forward pass of MobileNetV2, more than a Grad-CAM's backward). A borrowed copy is used by one caller at a time, so
 its hooks never see another session's pass, and it goes back to the pool afterwards:
 the pool grows to the number of concurrent callers, then costs nothing.
 """

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import threading
-import weakref
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -33,20 +31,3 @@ def captured_output(layer: nn.Module) -> Iterator[list[torch.Tensor]]:
         yield outputs
     finally:
         handle.remove()
-
-
-_THREAD_COPIES = threading.local()
-
-
-def thread_private_copy(module: nn.Module) -> nn.Module:
-    """This thread's own private copy of ``module``, made once and reused.
-
-    A copy costs about half a forward pass of MobileNetV2 to build; one per thread keeps
-    hooks (always removed on exit) out of other sessions' passes, which run in other threads.
-    """
-    copies = getattr(_THREAD_COPIES, "copies", None)
-    if copies is None:
-        copies = _THREAD_COPIES.copies = weakref.WeakKeyDictionary()
-    if module not in copies:
-        copies[module] = private_copy(module)
-    return copies[module]

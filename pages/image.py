@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from components.agreement import agreement_figure, sanity_figure
+from components.agreement import agreement_figure, sanity_curves, sanity_figure
 from components.checkpoint_form import checkpoint_form
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, raw_view, shown_scores
@@ -71,7 +71,7 @@ def display_controls() -> Display:
     unsigned = cols[2].selectbox("Unsigned maps", UNSIGNED_CHOICES, key="image_cmap_unsigned")
     keep = cols[3].slider("Keep the top % of pixels", 5, 100, 100, 5, key="image_keep_top")
     absolute = cols[4].toggle("Absolute values", key="image_absolute")
-    raw = cols[4].toggle("Raw map beside", value=True, key="image_raw")
+    raw = cols[4].toggle("Raw map beside", value=False, key="image_raw")  # big overlays first
     return Display(opacity, signed, unsigned, absolute, float(keep), raw)
 
 
@@ -311,9 +311,8 @@ if sanity_wanted:
                                    tuple((m, params[m]) for m in picked), max_steps)
     panels = draw_grid(auc, sanity)  # the badges join the panels
 if sanity:
-    st.plotly_chart(sanity_figure({entries[m].title: ([s.layer for s in r.steps],
-                                                      [s.spearman for s in r.steps])
-                                   for m, r in sanity.items()}), width="stretch")
+    st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),
+                    width="stretch")
     rows = [Panel(f"{entries[m].title}: original vs randomised",
                   (r.verdict.text, f"Spearman ρ {r.final_spearman:.2f} after randomising "
                                    f"{len(r.steps)} blocks"),

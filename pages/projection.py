@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.colouring import CONFIDENCE, colour_groups, colour_options, mapped_labels
+from components.concept_picker import save_concept_form
 from components.pickers import model_picker
 from components.projection_figure import hover_script, hover_texts, projection_figure
 from dashboard_cache import (cached_activations, cached_dataset, cached_model, cached_projection,
@@ -92,26 +93,32 @@ if colour == CONFIDENCE:
 else:
     groups = colour_groups(colour, true, pred, mapped == acts.predicted, dataset.attributes)
     fig = projection_figure(projection.coords, hover, categories=groups, colour_title=colour)
-event = st.plotly_chart(fig, on_select="rerun", selection_mode="points", key="projection_chart",
-                        width="stretch")
+event = st.plotly_chart(fig, on_select="rerun", selection_mode=("points", "box", "lasso"),
+                        key="projection_chart", width="stretch")
 if dataset.modality == "image":
     st.html(f"<script>{hover_script(cached_thumbnails(key, dataset.items))}</script>",
             unsafe_allow_javascript=True)
 
 points = event.selection.points if event and event.selection else []
-if not points:
-    st.caption("Hover a point to see it; click one to open its explanation.")
-    st.stop()
-index = int(points[0]["customdata"][0])
-st.subheader(f"Item #{index}: {true[index]} → predicted {pred[index]} "
-             f"({acts.confidence[index]:.0%})")
+selected = sorted({int(p["customdata"][0]) for p in points})
+if len(selected) != 1:
+    st.caption("Hover a point to see it; click one to open its explanation"
+               + ("; box or lasso several to save them as a concept for TCAV."
+                  if dataset.modality == "image" else "."))
+if len(selected) == 1:
+    index = selected[0]
+    st.subheader(f"Item #{index}: {true[index]} → predicted {pred[index]} "
+                 f"({acts.confidence[index]:.0%})")
+    if dataset.modality == "image":
+        st.image(dataset.items[index], width=192)
+        if st.button("Explain it on the image page", key="projection_open"):
+            st.session_state["image_pick"] = dataset.sources[index]
+            st.switch_page("pages/image.py")
+    else:
+        st.text(dataset.items[index])
+        if st.button("Explain it on the text page", key="projection_open"):
+            st.session_state["text_input"] = dataset.items[index]
+            st.switch_page("pages/text.py")
 if dataset.modality == "image":
-    st.image(dataset.items[index], width=192)
-    if st.button("Explain it on the image page", key="projection_open"):
-        st.session_state["image_pick"] = dataset.sources[index]
-        st.switch_page("pages/image.py")
-else:
-    st.text(dataset.items[index])
-    if st.button("Explain it on the text page", key="projection_open"):
-        st.session_state["text_input"] = dataset.items[index]
-        st.switch_page("pages/text.py")
+    st.subheader("Save points as a concept")
+    save_concept_form(dataset.items, true, selected, "projection_concept")

@@ -18,10 +18,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-METHODS = ("gradcam", "integrated_gradients")
-# The CPU was shared by 7 sessions when this ran: IG at 16 fixed Gauss-Legendre steps keeps
-# an image's cost near Grad-CAM's (the map, not its completeness, is what ROAD measures).
+METHODS = ("gradcam", "integrated_gradients", "integrated_gradients:black")
+# IG at 16 fixed Gauss-Legendre steps keeps an image's cost near Grad-CAM's on a shared CPU
+# (the map, not its completeness, is what ROAD measures). "name:baseline" picks a baseline.
 PARAMS = {"integrated_gradients": {"steps": 16, "adaptive": False}}
+
+
+def method_settings(spec: str) -> tuple[str, dict]:
+    """``"integrated_gradients:black"`` -> the method and its settings."""
+    name, _, baseline = spec.partition(":")
+    return name, {**PARAMS.get(name, {}), **({"baseline": baseline} if baseline else {})}
 
 
 def image_set(count: int, seed: int) -> list[tuple[str, np.ndarray]]:
@@ -50,7 +56,8 @@ def one_image(model, rgb: np.ndarray, methods) -> dict:
     row = {"target": model.labels[target], "random_gap": baseline.gap,
            "random_spread": baseline.spread, "impute_s": sum(r.impute_seconds for r in baseline.runs)}
     for method in methods:
-        result = explain(model, method, x, target, **PARAMS.get(method, {}))
+        name, settings = method_settings(method)
+        result = explain(model, name, x, target, **settings)
         maps = {method: result.scores}
         if result.signed:  # also ranked by magnitude, for comparison with the signed order
             maps[f"{method} |map|"] = np.abs(result.scores)

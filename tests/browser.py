@@ -94,3 +94,13 @@ def chromium_page() -> Iterator[object]:
 def image_upload(page):
     """The image page's own uploader (the checkpoint form below it has two more)."""
     return page.get_by_label("Upload an image").get_by_test_id("stFileUploaderDropzoneInput")
+
+
+def fill_and_run(page, field: str, value: int, button: str, done: str, timeout_ms: int) -> None:
+    """Type ``value`` into the number input labelled ``field``, press ``button`` and wait
+    until the text ``done`` appears (a data-set page's usual first step)."""
+    box = page.get_by_label(field)
+    box.fill(str(value))
+    box.press("Enter")
+    page.get_by_role("button", name=button).click()
+    page.get_by_text(done).wait_for(timeout=timeout_ms)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import re
+from contextlib import contextmanager
 
 from streamlit.testing.v1 import AppTest
 
@@ -51,7 +52,8 @@ def test_image_page_draws_a_panel_per_method_with_time_and_faithfulness():
         assert re.search(r"deletion AUC 0\.\d{3}.*insertion AUC 0\.\d{3}", caption)
     assert "steps=8" in captions[1]
     body = app.get("html")[0].proto.body
-    assert body.count('src="data:image/jpeg;base64,') == 6  # overlay and raw map per panel
+    assert body.count('src="data:image/jpeg;base64,') == 3  # the overlays; raw maps on demand
+    assert 'repeat(2,' in body  # three panels, two per row: maps large enough to read
     assert len(app.get("plotly_chart")) == 2  # top-5 and the agreement matrix
     assert not app.get("imgs")  # no st.image: panels are inline data, not media URLs
 
@@ -71,11 +73,11 @@ def test_display_controls_redraw_without_a_model_call():
     app.slider(key="image_opacity").set_value(0.9).run()
     app.toggle(key="image_absolute").set_value(True).run()
     app.slider(key="image_keep_top").set_value(20).run()
-    app.toggle(key="image_raw").set_value(False).run()
+    app.toggle(key="image_raw").set_value(True).run()
     assert not app.exception, app.exception
     after = app.get("html")[0].proto.body
     assert re.search(r'data-model-calls="(\d+)"', after).group(1) == calls
-    assert after != before and after.count("data:image/jpeg") == 3
+    assert after != before and after.count("data:image/jpeg") == 6  # raw maps joined
 
 
 def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
@@ -91,12 +93,29 @@ def test_several_targets_give_a_grid_and_a_method_parameter_changes_one_panel():
     assert "layer=1.features.10" in panel_captions(app)[0]
 
 
-def test_sanity_check_button_adds_badges_and_the_randomised_maps():
+def test_sanity_check_button_adds_badges_and_the_randomised_maps(monkeypatch):
+    import dashboard_cache
+    from components import progress
+
+    drawn = []  # each block's points are drawn while the check runs, on a fixed x axis
+
+    @contextmanager
+    def recording_chart():
+        with progress.live_chart() as show:
+            def record(figure):
+                drawn.append(([len(t.y) for t in figure.data], figure.layout.xaxis.range))
+                show(figure)
+            yield record
+
+    monkeypatch.setattr(dashboard_cache, "live_chart", recording_chart)
+    dashboard_cache.cached_sanity_all.clear()  # a hit would replay, not compute
     app = run_image_page(image_methods=["gradcam", "saliency"], image_faithfulness=False,
                          image_sanity_depth=3)
     assert "sanity" not in app.get("html")[0].proto.body
     app.button(key="image_sanity_run").click().run()
     assert not app.exception, app.exception
+    assert [points for points, _ in drawn] == [[1, 1], [2, 2], [3, 3]]
+    assert all(tuple(axis) == (0.5, 3.5) for _, axis in drawn)
     captions = panel_captions(app)
     assert all(("sanity ✓" in c) or ("insensitive to the model" in c) for c in captions)
     assert len(app.get("html")) == 2 and "original vs randomised" in app.get("html")[1].proto.body

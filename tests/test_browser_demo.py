@@ -51,7 +51,7 @@ def test_maps_are_readable_exports_stand_alone_and_every_page_stays_local(artifa
     with dashboard() as url, chromium_page() as page, recorded_requests(page) as log:
         page.goto(url)
         wait_for_grid(page, "Egyptian cat", complete=True)
-        assert min(page.evaluate(IMAGE_WIDTHS)) >= 220  # was about 150 px with three methods
+        assert min(page.evaluate(IMAGE_WIDTHS)) >= 400  # was about 150 px with three methods
         bars = page.locator(".colorbar")
         assert bars.count() == 2 and "for the class" in bars.nth(0).inner_text()
         assert "high importance" in bars.nth(1).inner_text()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_page, dashboard, hover_first_point
+from tests.browser import chromium_page, dashboard, fill_and_run, hover_first_point
 
 pytestmark = pytest.mark.browser  # drives Chromium against a served dashboard
 
@@ -20,11 +20,7 @@ def test_project_hover_a_point_and_open_it(url, artifacts):
     with chromium_page() as page:
         page.goto(f"{url}/projection")
         page.get_by_text("How does this layer organise the data?").wait_for(timeout=TIMEOUT_MS)
-        items = page.get_by_label("Items")
-        items.fill("40")
-        items.press("Enter")
-        page.get_by_role("button", name="Project").click()
-        page.get_by_text("40 items · layer").wait_for(timeout=TIMEOUT_MS)
+        fill_and_run(page, "Items", 40, "Project", "40 items · layer", TIMEOUT_MS)
         x, y = hover_first_point(page, TIMEOUT_MS)
         thumb = page.locator("#xai-hover-thumb")
         thumb.wait_for(state="visible", timeout=20_000)

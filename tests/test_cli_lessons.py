@@ -78,3 +78,28 @@ def test_lesson_bench_suites_report_their_floors():
     assert {"attack step: saliency (top-k)", "attack step: gradcam (top-k)"} <= rows.keys()
     for r in rows.values():
         assert r["ratio_to_floor"] > 0 and r["model_evals"] >= 1
+
+
+def test_tcav_relative_meadow_against_dunes(tmp_path):
+    """``--relative``: meadow against dunes leans toward meadow for triangles on shortcut_cnn."""
+    from inputs.shortcut_data import shortcut_dataset, to_uint8
+
+    images, labels, _, _ = shortcut_dataset("neutral", 80, 0)
+    archive = tmp_path / "triangles.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i, rgb in enumerate(to_uint8(images[labels == 0])[:30]):
+            png = io.BytesIO()
+            Image.fromarray(rgb).save(png, format="PNG")
+            zf.writestr(f"triangle/{i}.png", png.getvalue())
+    run = cli("tcav", "--model", "shortcut_cnn", "--layer", "1.0.2", "--class", "triangle",
+              "--images", str(archive), "--concepts", "meadow background", "--relative",
+              "dunes background", "--count", "20", "--runs", "10", "--json")
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["against"] == "dunes background"
+    (concept,) = payload["layers"][0]["concepts"]
+    assert concept["concept"] == "meadow background vs dunes background"
+    assert concept["significant"] and concept["tcav"] > 0.8, concept
+    bad = cli("tcav", "--model", "shortcut_cnn", "--layer", "1.0.2", "--class", "triangle",
+              "--images", str(archive), "--concepts", "striped", "--relative", "plaid")
+    assert bad.returncode == 2 and "--relative 'plaid'" in bad.stderr

@@ -143,3 +143,40 @@ def test_shortcut_background_concept_on_shortcut_cnn(zoo):
     assert meadow.significant and meadow.mean > 0.9 and meadow.accuracy > 0.9, meadow
     assert not random.significant and not random.separable, random
     assert_untouched(model.module)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_relative_tcav_meadow_against_dunes_on_shortcut_cnn(zoo, seed):
+    """Meadow against dunes (relative TCAV): significant for both classes of shortcut_cnn,
+    with the sign of its biased training data: toward meadow for triangles (their background
+    95% of the time), toward dunes for crosses. Measured 1.0 and 0.0 on seeds 0 and 1."""
+    from inputs.shortcut_data import shortcut_dataset, to_uint8
+
+    torch.set_num_threads(1)
+    model = zoo("shortcut_cnn")
+    images, labels, _, _ = shortcut_dataset("neutral", 160, seed)
+    reference = ("dunes background", concept_set("dunes background", 30, 1 + seed, size=64))
+    means = []
+    for target in (0, 1):
+        timed = run_tcav(model, "1.0.2", target, to_uint8(images[labels == target])[:40],
+                         {"meadow background": concept_set("meadow background", 30, 1 + seed, size=64)},
+                         random_pool(60, seed=2000 + seed, size=64), runs=10, seed=seed,
+                         reference=reference)
+        (relative,) = timed.result.concepts
+        assert relative.concept == "meadow background vs dunes background"
+        assert timed.result.against == "dunes background"
+        assert relative.significant and relative.accuracy > 0.9, relative
+        means.append(relative.mean)
+    assert means[0] > 0.8 and means[1] < 0.2, means
+    assert_untouched(model.module)
+
+
+def test_relative_tcav_refuses_a_concept_against_itself(planted):
+    _, model, _ = planted
+    striped = concept_set("striped", 12)
+    with pytest.raises(ValueError, match="with another concept, not with itself"):
+        run_tcav(model, "block2", 1, striped, {"striped": striped}, random_pool(40), runs=2,
+                 reference=("striped", striped))
+    with pytest.raises(ValueError, match=r"concept 'dotted' has 4 image\(s\)"):
+        run_tcav(model, "block2", 1, striped, {"striped": striped}, random_pool(40), runs=2,
+                 reference=("dotted", concept_set("dotted", 4)))

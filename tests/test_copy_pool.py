@@ -8,6 +8,7 @@ import torch
 
 from explainers import explain
 from explainers.copy_pool import borrowed_copy, idle_copies
+from explainers.folded_norms import folded_module
 from explainers.image.cam import captured_leaf, layer_activations
 from tests.helpers import assert_untouched, hook_count
 
@@ -26,18 +27,20 @@ def test_new_threads_reuse_the_pool_instead_of_copying(zoo, chelsea):
     """Streamlit runs each rerun in a new thread: the second thread gets the first's copy."""
     model = zoo("mobilenet_v2")
     explain(model, "gradcam", chelsea, target=285)
-    before = idle_copies(model.module)
+    pooled = folded_module(model.module, model.target_layers)  # what Grad-CAM borrows from
+    before = idle_copies(pooled)
+    assert before >= 1
     seen = []
 
     def run():
-        with borrowed_copy(model.module) as copy:
+        with borrowed_copy(pooled) as copy:
             seen.append(id(copy))
 
     for _ in range(3):
         worker = threading.Thread(target=run)
         worker.start()
         worker.join()
-    assert len(set(seen)) == 1 and idle_copies(model.module) == before
+    assert len(set(seen)) == 1 and idle_copies(pooled) == before
     assert_untouched(model.module)
 
 
@@ -60,8 +63,9 @@ def test_the_graph_starts_at_the_layer_and_gives_the_same_gradient(zoo, chelsea)
         logits = copy(x.clone().requires_grad_(True))
         handle.remove()
         (expected,) = torch.autograd.grad(logits[:, 285].sum(), outputs[-1])
-    np.testing.assert_allclose(grads.numpy(), expected.numpy(), rtol=1e-4, atol=1e-7)
-    np.testing.assert_allclose(acts.numpy(), outputs[-1].detach().numpy(), atol=1e-6)
+    # Grad-CAM's copy has its batch norms folded (explainers/folded_norms): float rounding
+    np.testing.assert_allclose(grads.numpy(), expected.numpy(), rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(acts.numpy(), outputs[-1].detach().numpy(), atol=1e-4)
     with captured_leaf(layer):
         assert hook_count(copy) > 0
     assert hook_count(copy) == 0 and hook_count(model.module) == 0

@@ -88,7 +88,8 @@ def test_a_weak_top_class_gets_a_note():
 
 def test_grid_has_fewer_columns_when_few_panels_and_placeholders_are_not_figures():
     assert grid_columns(1, 1, True) == 1 and grid_columns(3, 1, True) == 2
-    assert grid_columns(3, 1, False) == 3 and grid_columns(4, 2, True) == 2
+    assert grid_columns(3, 1, False) == 2 and grid_columns(4, 2, True) == 2
+    assert grid_columns(5, 1, False) == 3 and grid_columns(5, 1, True) == 2
     markup = grid_html([Panel("done", (), (IMAGE, IMAGE)), Pending("<slow>")], 2)
     assert markup.count("<figure") == 1 and "&lt;slow&gt;" in markup
     assert "<details class=\"zoom\"" in markup  # a click enlarges

@@ -133,3 +133,40 @@ def test_attack_rejects_bad_settings(tiny):
         attack(tiny, image, "occlusion")
     with pytest.raises(ValueError, match="epsilon"):
         attack(tiny, image, "saliency", AttackSettings(epsilon=0))
+
+
+def smoothed_cam(model, beta: float, image: torch.Tensor, label: int) -> np.ndarray:
+    from explainers.fragility.attack import quantise
+
+    net = smoothed_copy(model.module, beta)
+    x = quantise(model.preprocess(image)).requires_grad_(True)
+    with torch.enable_grad():
+        _, cam = MAPS["gradcam"](net, x, label, model.target_layers(net)[-1])
+    return to_input_grid(cam, tuple(x.shape[-2:])).detach().numpy()
+
+
+def test_beta_defence_sees_the_image_and_keeps_the_label(zoo, chelsea, coffee):
+    """Why the beta = 1 map never moved: MobileNetV2 smoothed that far no longer looks at the
+    image (its Grad-CAM is the same for the cat and the coffee cup). The defence now takes
+    the smallest beta that keeps the label (30 for the cat), whose map depends on the image."""
+    from explainers.fragility.attack import quantise
+    from explainers.fragility.defence import defence_beta
+
+    torch.set_num_threads(1)
+    model = zoo("mobilenet_v2")
+    blind = map_change(smoothed_cam(model, 1.0, chelsea, 285), smoothed_cam(model, 1.0, coffee, 285))
+    assert blind.spearman > 0.99  # the same map whatever the image
+    beta, kept = defence_beta(model, quantise(model.preprocess(chelsea)), 285)
+    assert kept and 1.0 < beta <= 50, beta
+    seeing = map_change(smoothed_cam(model, beta, chelsea, 285),
+                        smoothed_cam(model, beta, coffee, 285))
+    assert seeing.spearman < 0.5, seeing
+    assert_untouched(model.module)
+
+
+def test_report_names_the_defence_beta(attacked):
+    _, _, report = attacked
+    (name,) = [n for n in report.defences if n.startswith("β-smoothed")]
+    assert name == "β-smoothed (β = 30)"  # the cat keeps its label from beta = 30
+    pair = report.defences[name]
+    assert np.abs(pair.after - pair.before).max() > 1e-3  # recomputed on the attacked image

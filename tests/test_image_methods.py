@@ -161,7 +161,8 @@ def test_gradient_times_input_equals_integrated_gradients_on_a_linear_model():
     model = type(model)(**{**model.__dict__, "target_layers": lambda m: []})
     image = torch.rand(3, 8, 8)
     gxi = explain(model, "grad_x_input", image, target=3).scores
-    ig = explain(model, "integrated_gradients", image, target=3, steps=4).scores
+    ig = explain(model, "integrated_gradients", image, target=3, steps=4,
+                 baseline="black").scores  # grad x input is IG from the black image
     assert np.allclose(gxi, ig, atol=1e-6)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from components.curves import road_figure
 from components.facts import cost_caption, sanity_verdict_badge
@@ -24,10 +25,11 @@ def test_vanishing_map_badge_is_a_warning_not_a_pass():
     assert sanity_verdict_badge(SanityVerdict("depends on the model", 0.1, 1, ""))[0] == "ok"
 
 
-def test_road_figure_has_the_map_and_random_curves_for_both_orders():
+def test_road_figure_has_the_map_for_both_orders_and_one_random_curve():
     curves = RoadCurves((0.0, 0.5, 0.9), (1.0, 0.4, 0.1), (1.0, 0.9, 0.8), 0.7, 7, 0.0)
     fig = road_figure(curves, RandomRoad((curves, curves)), "t")
-    assert len(fig.data) == 4 and list(fig.data[0].y) == [1.0, 0.4, 0.1]
+    assert len(fig.data) == 3 and list(fig.data[0].y) == [1.0, 0.4, 0.1]
+    assert list(fig.data[2].y) == pytest.approx([1.0, 0.65, 0.45])  # both orders averaged
 
 
 def test_same_method_different_classes_above_the_bar_are_flagged():

@@ -50,7 +50,7 @@ def test_gradient_maps_concentrate_where_the_model_looks(method):
 def test_integrated_gradients_completeness_on_a_tiny_model():
     model = tiny_image_model(CellNet(), (32, 32), 4)
     image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(2))
-    result = explain(model, "integrated_gradients", image, target=0, steps=20)
+    result = explain(model, "integrated_gradients", image, target=0, steps=20, baseline="black")
     logits = model.logits(image)[0, 0] - model.logits(torch.zeros_like(image))[0, 0]
     assert abs(result.scores.sum() - float(logits)) < 1e-4 * max(1.0, abs(float(logits)))
     assert abs(result.delta) < 1e-4
@@ -63,8 +63,10 @@ def test_integrated_gradients_completeness_on_mobilenet(zoo, chelsea):
     x = model.preprocess(chelsea)
     with torch.no_grad():
         change = float(model.module(x)[0, 285] - model.module(torch.zeros_like(x))[0, 285])
-    coarse = explain(model, "integrated_gradients", chelsea, target=285, steps=50)
-    fine = explain(model, "integrated_gradients", chelsea, target=285, steps=128, batch=32)
+    coarse = explain(model, "integrated_gradients", chelsea, target=285, steps=50,
+                     baseline="black")
+    fine = explain(model, "integrated_gradients", chelsea, target=285, steps=128, batch=32,
+                   baseline="black")
     assert abs(fine.delta) < 0.05 * abs(change)
     assert abs(fine.delta) < abs(coarse.delta)
 

@@ -13,7 +13,8 @@ import torch
 import torch.nn.functional as F
 
 from explainers.image.cam import pick_layer
-from explainers.private_copy import captured_output, thread_private_copy
+from explainers.copy_pool import borrowed_copy
+from explainers.private_copy import captured_output
 from explainers.run import explain
 from model_zoo import ImageClassifier
 
@@ -31,13 +32,13 @@ def batched_gradcam(model: ImageClassifier, x: torch.Tensor, targets: torch.Tens
     Selvaraju et al. 2017, eq. 1-2: weights = spatially averaged gradients; ReLU of the sum.
     Targets default to each image's predicted class.
     """
-    copy = thread_private_copy(model.module)
-    chosen = pick_layer(model.target_layers(copy), layer)
-    with captured_output(chosen) as outputs, torch.enable_grad():
-        logits = copy(x.detach().float().requires_grad_(True))
-        picked = _targets(logits.detach(), targets)
-        score = logits.gather(1, picked[:, None]).sum()
-        (grads,) = torch.autograd.grad(score, outputs[-1])
+    with borrowed_copy(model.module) as copy:
+        chosen = pick_layer(model.target_layers(copy), layer)
+        with captured_output(chosen) as outputs, torch.enable_grad():
+            logits = copy(x.detach().float().requires_grad_(True))
+            picked = _targets(logits.detach(), targets)
+            score = logits.gather(1, picked[:, None]).sum()
+            (grads,) = torch.autograd.grad(score, outputs[-1])
     acts = outputs[-1].detach()
     cams = torch.relu((grads.mean(dim=(2, 3), keepdim=True) * acts).sum(1, keepdim=True))
     maps = F.interpolate(cams, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -21,6 +22,7 @@ RUNS = 10
 # against random sets (20 sets, 10 runs, tests' model); concepts 0.78-1.0.
 ACCURACY_FLOOR = 0.65
 SHOWN = 5  # class images shown at each end of a concept's ranking
+RANDOM = "random images"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class TcavResult:
     alpha: float
     first_run_seconds: float  # includes nothing read before: activations come in ready
     other_runs_seconds: float  # mean of runs 2..R
+    against: str = RANDOM  # what each CAV separates its concept from
 
 
 def _halves(pool_size: int, seed: int, run: int) -> tuple[np.ndarray, np.ndarray]:
@@ -71,11 +74,10 @@ def _halves(pool_size: int, seed: int, run: int) -> tuple[np.ndarray, np.ndarray
     return order[: pool_size // 2], order[pool_size // 2:]
 
 
-def _one_run(concepts: dict[str, np.ndarray], pool: np.ndarray, grads: np.ndarray, seed: int,
-             run: int) -> tuple[list[Cav], Cav]:
+def null_cav(pool: np.ndarray, seed: int, run: int) -> tuple[np.ndarray, Cav]:
+    """Run ``run``'s random half A_r (the concepts' negatives) and the CAV of B_r against it."""
     negatives, others = _halves(len(pool), seed, run)
-    cavs = [fit_cav(acts, pool[negatives], seed * 1000 + run) for acts in concepts.values()]
-    return cavs, fit_cav(pool[others], pool[negatives], seed * 1000 + run)
+    return negatives, fit_cav(pool[others], pool[negatives], seed * 1000 + run)
 
 
 def _ranking(class_acts: np.ndarray, cavs: list[Cav]) -> tuple[np.ndarray, np.ndarray]:
@@ -87,32 +89,50 @@ def _ranking(class_acts: np.ndarray, cavs: list[Cav]) -> tuple[np.ndarray, np.nd
     return order[:shown], order[::-1][:shown]
 
 
-def tcav(class_acts: np.ndarray, class_grads: np.ndarray, concepts: dict[str, np.ndarray],
-         pool: np.ndarray, layer: str, target: int, runs: int = RUNS, seed: int = 0,
-         alpha: float = ALPHA) -> TcavResult:
-    """TCAV of each concept for ``target`` at ``layer``, from (N, D) activations and gradients."""
+def concept_score(name: str, cavs: list[Cav], class_acts: np.ndarray, class_grads: np.ndarray,
+                  null_scores: np.ndarray, alpha: float) -> ConceptScore:
+    """One concept's scores over its runs' CAVs, t-tested against the random CAVs' scores."""
+    scores = np.array([tcav_score(class_grads, c) for c in cavs])
+    test = t_test(scores, null_scores, alpha)
+    highest, lowest = _ranking(class_acts, cavs)
+    accuracies = np.array([c.accuracy for c in cavs])
+    separable = bool(accuracies.mean() >= ACCURACY_FLOOR)
+    return ConceptScore(name, scores, accuracies, test.p_value, test.significant and separable,
+                        separable, highest, lowest)
+
+
+RunFits = Callable[[int], tuple[list[Cav], Cav]]  # run -> (a CAV per concept, the null CAV)
+
+
+def tcav_runs(fits: RunFits, names: list[str], class_acts: np.ndarray, class_grads: np.ndarray,
+              layer: str, target: int, runs: int, alpha: float, against: str) -> TcavResult:
+    """Fit every run's CAVs (timed), then score and test each concept against the nulls."""
     if runs < 2:
         raise ValueError("TCAV needs at least 2 runs for its t-test (10 or more is usual)")
     per_run, nulls, seconds = [], [], []
     for run in range(runs):
         started = time.perf_counter()
-        cavs, null = _one_run(concepts, pool, class_grads, seed, run)
+        cavs, null = fits(run)
         seconds.append(time.perf_counter() - started)
         per_run.append(cavs)
         nulls.append(null)
         report((run + 1) / runs, f"run {run + 1}/{runs}")
     null_scores = np.array([tcav_score(class_grads, c) for c in nulls])
-    results = []
-    for k, name in enumerate(concepts):
-        cavs = [run_cavs[k] for run_cavs in per_run]
-        scores = np.array([tcav_score(class_grads, c) for c in cavs])
-        test = t_test(scores, null_scores, alpha)
-        highest, lowest = _ranking(class_acts, cavs)
-        accuracies = np.array([c.accuracy for c in cavs])
-        separable = bool(accuracies.mean() >= ACCURACY_FLOOR)
-        results.append(ConceptScore(name, scores, accuracies, test.p_value,
-                                    test.significant and separable, separable, highest, lowest))
-    return TcavResult(layer, target, tuple(results), null_scores,
-                      np.array([c.accuracy for c in nulls]), runs, alpha, seconds[0],
-                      float(np.mean(seconds[1:])))
+    results = tuple(concept_score(name, [cavs[k] for cavs in per_run], class_acts, class_grads,
+                                  null_scores, alpha) for k, name in enumerate(names))
+    return TcavResult(layer, target, results, null_scores, np.array([c.accuracy for c in nulls]),
+                      runs, alpha, seconds[0], float(np.mean(seconds[1:])), against)
 
+
+def tcav(class_acts: np.ndarray, class_grads: np.ndarray, concepts: dict[str, np.ndarray],
+         pool: np.ndarray, layer: str, target: int, runs: int = RUNS, seed: int = 0,
+         alpha: float = ALPHA) -> TcavResult:
+    """TCAV of each concept for ``target`` at ``layer``, from (N, D) activations and gradients."""
+
+    def fits(run: int) -> tuple[list[Cav], Cav]:
+        negatives, null = null_cav(pool, seed, run)
+        return [fit_cav(acts, pool[negatives], seed * 1000 + run)
+                for acts in concepts.values()], null
+
+    return tcav_runs(fits, list(concepts), class_acts, class_grads, layer, target, runs, alpha,
+                     RANDOM)

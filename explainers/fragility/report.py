@@ -1,6 +1,7 @@
 """The lesson's numbers: the attacked pair's labels and probabilities, the perturbation's
 size, how far the method's map moved, and the same for two defences on the same pair:
-SmoothGrad (Smilkov et al. 2017) and the beta-smoothed map (Dombrowski et al. 2019, sec. 5).
+SmoothGrad (Smilkov et al. 2017) and the beta-smoothed map (Dombrowski et al. 2019, sec. 5)
+at the smallest beta that still keeps the label (``defence``).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import torch
 
 from explainers.fragility.attack import AttackSettings, Attacked, attack
+from explainers.fragility.defence import defence_beta, defence_name
 from explainers.fragility.maps import MAPS, to_input_grid
 from explainers.fragility.metrics import MapChange, map_change
 from explainers.fragility.smooth import smoothed_copy
@@ -17,7 +19,6 @@ from explainers.progress import progress_span
 from explainers.run import explain
 from model_zoo import ImageClassifier
 
-DEFENCE_BETA = 1.0  # a small beta: a much smoother map (Dombrowski et al.'s defence)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def pair(model: ImageClassifier, method: str, done: Attacked, **params) -> MapPa
 
 
 def beta_smoothed_pair(model: ImageClassifier, method: str, done: Attacked,
-                       beta: float = DEFENCE_BETA) -> MapPair:
+                       beta: float) -> MapPair:
     net = smoothed_copy(model.module, beta)
     layer = model.target_layers(net)[-1] if method == "gradcam" else None
     maps = []
@@ -84,7 +85,8 @@ def fragility(model: ImageClassifier, image: torch.Tensor, method: str,
     if defences:
         with progress_span(0.8, 0.95):
             extra["SmoothGrad"] = pair(model, "smoothgrad", done)
-        extra[f"β-smoothed (β = {DEFENCE_BETA:g})"] = beta_smoothed_pair(model, method, done)
+        beta, kept = defence_beta(model, done.original, done.label)
+        extra[defence_name(beta, kept)] = beta_smoothed_pair(model, method, done, beta)
     return FragilityReport(
         method, settings.kind, to_rgb(done.original), to_rgb(done.attacked), done.label,
         int(probs[1].argmax()), float(probs[0, done.label]), float(probs[1, done.label]),

@@ -12,6 +12,7 @@ from typing import Callable, Iterator
 import torch
 
 from explainers.copy_pool import borrowed_copy
+from explainers.folded_norms import folded_module
 from explainers.private_copy import captured_output
 from explainers.registry import MethodOutput
 from model_zoo import Classifier, ImageClassifier
@@ -59,9 +60,10 @@ def layer_activations(model: ImageClassifier, x: torch.Tensor, target: int, laye
     """The layer's activations (1, K, h, w) and, if asked, d logit[target] / d activations.
 
     The hook sits on a private copy borrowed from a pool (one caller at a time) and is
-    removed on exit; gradients come from ``torch.autograd.grad`` (no ``.backward()``).
+    removed on exit; gradients come from ``torch.autograd.grad`` (no ``.backward()``). The
+    copy's batch norms are folded into its convolutions (``explainers.folded_norms``).
     """
-    with borrowed_copy(model.module) as copy:
+    with borrowed_copy(folded_module(model.module, model.target_layers)) as copy:
         chosen = pick_layer(model.target_layers(copy), layer)
         if not gradient:
             with captured_output(chosen) as outputs, torch.inference_mode():

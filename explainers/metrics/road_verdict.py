@@ -1,11 +1,14 @@
 """ROAD against random maps: the baseline's mean and spread, and a verdict in words.
 
-The random baseline is the mean of ``RANDOM_MAPS`` seeded coarse-noise maps (the same maps
-as ``faithfulness.random_map``) through the same imputation; its spread is twice the sample
-standard deviation of their gaps. A map beats random when its gap (LeRF - MoRF area) lies
-above the random mean by more than that spread; "cannot tell" when inside it. The spread
-never counts as less than ``MIN_SPREAD`` of the starting probability: with three random maps
-the standard deviation itself is uncertain.
+The random baseline is ``RANDOM_MAPS`` seeded coarse-noise maps (the same maps as
+``faithfulness.random_map``) through the same imputation. A random map has no order: its
+reverse is as likely as itself, and reversing a map swaps its MoRF and LeRF curves, so
+each map's run also gives its reverse's for free (antithetic pairs). The null's mean gap is
+therefore exactly 0 and its spread is twice the root mean square of the random gaps (one
+degree of freedom per map instead of ``n - 1``; on 12 tuning crops, seed 7, the estimated
+mean alone moved the verdict on 1 in 12 images). A map beats random when its gap (LeRF -
+MoRF area) lies above 0 by more than that spread; "cannot tell" when inside it. The spread
+never counts as less than ``MIN_SPREAD`` of the starting probability.
 """
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ class RandomRoad:
 
     @property
     def gaps(self) -> np.ndarray:
-        return np.array([r.gap for r in self.runs])
+        """The random maps' gaps and their reverses' (antithetic pairs: mean exactly 0)."""
+        own = np.array([r.gap for r in self.runs])
+        return np.concatenate([own, -own])
 
     @property
     def gap(self) -> float:
@@ -38,20 +43,22 @@ class RandomRoad:
 
     @property
     def spread(self) -> float:
-        """Twice the sample standard deviation of the random gaps, at least ``MIN_SPREAD``."""
-        sd = float(self.gaps.std(ddof=1)) if len(self.runs) > 1 else 0.0
-        return max(2 * sd, MIN_SPREAD)
+        """Twice the root mean square of the random gaps about 0, at least ``MIN_SPREAD``."""
+        return max(2 * float(np.sqrt(np.mean(self.gaps ** 2))), MIN_SPREAD)
 
     def mean_curve(self, order: str) -> tuple[float, ...]:
-        return tuple(np.mean([getattr(r, order) for r in self.runs], axis=0).tolist())
+        """The maps' and their reverses' mean curve: the same for both orders (no order)."""
+        del order  # a map's MoRF curve is its reverse's LeRF curve
+        both = [r.morf for r in self.runs] + [r.lerf for r in self.runs]
+        return tuple(np.mean(both, axis=0).tolist())
 
     @property
     def morf_auc(self) -> float:
-        return float(np.mean([r.morf_auc for r in self.runs]))
+        return float(np.mean([(r.morf_auc + r.lerf_auc) / 2 for r in self.runs]))
 
     @property
     def lerf_auc(self) -> float:
-        return float(np.mean([r.lerf_auc for r in self.runs]))
+        return self.morf_auc
 
 
 def random_road(model: ImageClassifier, image: torch.Tensor, target: int, maps: int = RANDOM_MAPS,
