@@ -6,68 +6,16 @@ Bad input exits with status 2 and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-
-class CliError(Exception):
-    """A user mistake: printed as one line, exit status 2."""
-
-
-def read_file(path_text: str, what: str) -> bytes:
-    path = Path(path_text)
-    if not path.is_file():
-        raise CliError(f"no such {what} file: {path}")
-    return path.read_bytes()
-
-
-def load_classifier(args: argparse.Namespace):
-    """``--model NAME``, or ``--checkpoint FILE --arch NAME [--labels FILE]``."""
-    from model_zoo import load_model
-
-    if args.checkpoint is None:
-        if args.model is None:
-            raise CliError("pass --model NAME, or --checkpoint FILE with --arch NAME")
-        return load_model(args.model)
-    if args.model is not None or args.arch is None:
-        raise CliError("--checkpoint takes --arch NAME (and optionally --labels FILE), "
-                       "not --model")
-    from model_zoo.checkpoint import load_checkpoint
-
-    labels = read_file(args.labels, "labels") if args.labels else None
-    return load_checkpoint(args.arch, read_file(args.checkpoint, "checkpoint"), labels)
-
-
-def load_input(args: argparse.Namespace, model) -> Any:
-    """The sentence, or the image decoded by the safe loader (its notes go to stderr)."""
-    from inputs.image_io import ImageDecodeError, load_image, to_tensor
-
-    if model.modality == "text":
-        if args.text is None:
-            raise CliError(f"model {model.name} reads text: pass --text")
-        if not args.text.strip():
-            raise CliError("the text is empty")
-        return args.text
-    if args.input is None:
-        raise CliError(f"model {model.name} reads images: pass --input FILE")
-    path = Path(args.input)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-    try:
-        loaded = load_image(path.read_bytes())
-    except ImageDecodeError as err:
-        raise CliError(f"{path}: {err}") from None
-    for note in loaded.notes:
-        print(f"note: {note}", file=sys.stderr)
-    return to_tensor(loaded.rgb)
-
-
-def emit(payload: Any, as_json: bool, lines: list[str]) -> None:
-    print(json.dumps(payload, indent=2) if as_json else "\n".join(lines))
+from cli_common import (CliError, emit, load_classifier, load_input,  # noqa: F401 (cli.CliError)
+                        model_arguments, read_file)
+from cli_clinical import add_clinical_commands
+from cli_datasets import add_dataset_commands
+from cli_lessons import add_lesson_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -211,7 +159,7 @@ def save_overlay(path: str, model, data, result) -> None:
 
 def actmax_objective(args: argparse.Namespace, model):
     from explainers.global_views import objectives as obj
-    from explainers.global_views.layers import LOGITS, check_layer, conv_layer_names, layer_shapes
+    from explainers.global_views.layers import check_layer, conv_layer_names, layer_shapes
 
     if args.class_index is not None:
         objective = obj.class_logit(args.class_index)
@@ -250,324 +198,11 @@ def cmd_actmax(args: argparse.Namespace) -> None:
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items() if k != "curve"])
 
 
-def load_projection_dataset(name: str, size: int | None):
-    """A named data set (``size`` items, default its own) or a zip of class folders."""
-    from inputs.datasets import load_dataset
-    from inputs.zip_dataset import zip_dataset
-
-    if not name.endswith(".zip"):
-        return load_dataset(name, size)
-    if size is not None:
-        raise CliError("--size applies to generated and bundled data sets, not a zip")
-    path = Path(name)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-    return zip_dataset(path.read_bytes())[0]
-
-
-def cmd_project(args: argparse.Namespace) -> None:
-    from components.projection_figure import (hover_texts, projection_figure, standalone_html,
-                                              thumbnail_uris)
-    from explainers.global_views.extraction import extract
-    from explainers.global_views.layers import projection_layer_names
-    from explainers.global_views.projection import project
-    from model_zoo import load_model
-
-    model = load_model(args.model)
-    dataset = load_projection_dataset(args.dataset, args.size)
-    layers = projection_layer_names(model)
-    layer = args.layer or layers[-2]
-    if args.engine == "local" and args.workers == 1:
-        acts = extract(model, dataset, layer)
-    else:  # the same extractor, batch by batch on the engine's workers
-        from jobs.extraction_work import extract_on
-
-        acts = extract_on(engine_choice(args), args.model, dataset, layer)
-    proj = project(acts.features, args.method, args.dims, args.seed)
-    true = [dataset.label_names[k] for k in dataset.labels]
-    if args.out:
-        hover = hover_texts(true, [model.labels[k] for k in acts.predicted], acts.confidence,
-                            dataset.items if dataset.modality == "text" else None)
-        fig = projection_figure(proj.coords, hover, categories=true, colour_title="true label")
-        thumbs = thumbnail_uris(dataset.items) if dataset.modality == "image" else None
-        Path(args.out).write_text(standalone_html(fig, thumbs), encoding="utf-8")
-    payload = dict(model=model.name, dataset=dataset.name, items=len(dataset), layer=layer,
-                   features=acts.features.shape[1], method=args.method, dims=args.dims,
-                   seed=args.seed, extraction_seconds=round(acts.seconds, 3),
-                   items_per_second=round(acts.items_per_second, 1),
-                   projection_seconds=round(proj.seconds, 3), out=args.out,
-                   coords=[[round(float(v), 4) for v in row] for row in proj.coords],
-                   labels=true, predicted=[model.labels[k] for k in acts.predicted])
-    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()
-                              if k not in ("coords", "labels", "predicted")])
-
-
-def batch_methods(model_name: str, methods_text: str) -> tuple[str, ...]:
-    """The comma-separated methods, checked against the model before any work starts."""
-    from explainers import explainer_entry
-    from model_zoo import load_model
-
-    methods = tuple(dict.fromkeys(m.strip() for m in methods_text.split(",") if m.strip()))
-    if not methods:
-        raise CliError("--methods lists no method")
-    model = load_model(model_name)
-    if model.modality != "image":
-        raise CliError(f"batch explains image files; {model.name} reads text")
-    for method in methods:
-        if not explainer_entry(method).is_compatible(model):
-            raise CliError(f"method {method!r} does not fit model {model.name!r}")
-    return methods
-
-
-def engine_choice(args: argparse.Namespace):
-    from jobs.batch_job import EngineChoice
-
-    if args.address and args.engine != "ray":
-        raise CliError("--address is for --engine ray")
-    return EngineChoice(args.engine, args.workers, args.address, args.cpus_per_worker,
-                        args.batch_size, args.threads)
-
-
-def interrupted(*_: Any) -> None:
-    """A polite kill (SIGTERM) unwinds like Ctrl-C, so the rows in hand reach the table."""
-    raise KeyboardInterrupt
-
-
-def cmd_batch(args: argparse.Namespace) -> None:
-    import signal
-
-    from jobs.batch_job import BatchJob, run_batch
-
-    job = BatchJob(args.model, batch_methods(args.model, args.methods), args.metrics,
-                   args.overlays)
-    engine = engine_choice(args)
-    signal.signal(signal.SIGTERM, interrupted)
-    summary = run_batch(job, args.input, Path(args.out), engine, args.flush_seconds,
-                        progress=not args.no_progress)
-    payload = dict(engine=summary.engine, workers=summary.workers, files=summary.files,
-                   skipped=summary.skipped, processed=summary.processed, errors=summary.errors,
-                   seconds=round(summary.seconds, 3),
-                   images_per_second=round(summary.images_per_second, 3),
-                   table=str(Path(args.out) / "results.parquet"),
-                   bad_files=[dict(file=f, error=e) for f, e in summary.bad_files])
-    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items() if k != "bad_files"]
-         + [f"bad file: {f}: {e}" for f, e in summary.bad_files])
-
-
-def load_audit_set(args: argparse.Namespace):
-    """A generated shortcut split (held-out, seed ``--seed``) or a zip with ``--masks``."""
-    from inputs.audit_data import generated_set
-    from inputs.audit_zip import folder_masks_zip, zip_audit_set
-
-    if not args.dataset.endswith(".zip"):
-        if args.masks:
-            raise CliError("--masks applies to a zip of class folders; generated sets have masks")
-        return generated_set(args.dataset, args.limit or 1000, args.seed), []
-    masks = None
-    if args.masks:
-        folder = Path(args.masks)
-        if folder.is_dir():
-            masks = folder_masks_zip(folder)
-        else:
-            masks = read_file(args.masks, "masks")
-    data, notes = zip_audit_set(read_file(args.dataset, "dataset"), masks)
-    return data.head(args.limit), notes
-
-
-def audit_payload(report) -> dict:
-    """The audit's figures as plain JSON: classes with flags, SpRAy clusters, timings."""
-    spray = {report.label_names[c]: dict(
-        k=sp.k, eigenvalues=[round(float(v), 4) for v in sp.eigenvalues],
-        clusters=[dict(cluster=s.cluster, size=s.size, share=round(s.share, 3),
-                       purity=round(s.purity, 3), focus=round(s.focus, 3),
-                       hot_spot=[round(float(v), 3) for v in s.hot_spot],
-                       flagged=s.flagged, examples=list(s.examples)) for s in sp.summaries])
-        for c, sp in report.spray.items()}
-    return dict(model=report.model, dataset=report.dataset, items=len(report.columns["label"]),
-                methods=list(report.methods), classes=report.rows, flagged=report.flagged,
-                spray=spray, seconds={k: round(v, 2) for k, v in report.seconds.items()})
-
-
-def cmd_audit(args: argparse.Namespace) -> None:
-    from explainers import explainer_entry
-    from explainers.audit import run_audit
-
-    model = load_classifier(args)
-    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
-    for method in methods:
-        if not explainer_entry(method).is_compatible(model):
-            raise CliError(f"method {method!r} does not fit model {model.name!r}")
-    data, notes = load_audit_set(args)
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
-    if args.engine == "local" and args.workers == 1:
-        report = run_audit(model, data, methods, seed=args.seed)
-    else:  # the same per-batch work (AuditBatch) on the engine's workers
-        from jobs.audit_work import audit_on
-
-        if args.checkpoint is not None:
-            raise CliError("--engine ray loads the model by name in every worker: use a zoo "
-                           "model (--model), not --checkpoint")
-        report = audit_on(engine_choice(args), model, data, methods, seed=args.seed)
-    payload = audit_payload(report)
-    if args.out:
-        from components.audit_report import report_html
-
-        Path(args.out).write_text(report_html(report, data), encoding="utf-8")
-        payload["out"] = args.out
-    lines = [f"{r['class']:<16} {', '.join(r['flags']) or 'no flags'}" for r in report.rows]
-    emit(payload, args.json, [f"{report.model} on {report.dataset} ({payload['items']} images)",
-                              *lines])
-
-
 def cmd_bench(args: argparse.Namespace) -> None:
     from bench import run_benchmarks, table
 
     report = run_benchmarks(repeats=args.repeats, quick=args.quick, only=args.only)
     emit(report, args.json, table(report))
-
-
-def class_index(model, text: str) -> int:
-    """A class given as an index or a label (case-insensitive)."""
-    if text.isdigit() and int(text) < len(model.labels):
-        return int(text)
-    lowered = [label.lower() for label in model.labels]
-    if text.lower() not in lowered:
-        raise CliError(f"no class {text!r} in {model.name}: give an index or a label")
-    return lowered.index(text.lower())
-
-
-def tcav_sets(args: argparse.Namespace, model, target: int):
-    """(class images, {concept: images}, random pool) from the arguments."""
-    from inputs.concept_images import concept_set, photo_crops, random_pool, zip_concepts
-    from inputs.samples import SAMPLE_IMAGES, sample_image
-    from inputs.image_io import to_tensor
-    from model_zoo import probabilities
-
-    if args.images:
-        images = (photo_crops(args.images, args.count, args.seed) if args.images in SAMPLE_IMAGES
-                  else np.concatenate(list(zip_concepts(read_file(args.images, "zip")).values())))
-    else:
-        found = [n for n in SAMPLE_IMAGES
-                 if int(np.argmax(probabilities(model, to_tensor(sample_image(n))))) == target]
-        if not found:
-            raise CliError("no bundled sample shows this class: pass --images SAMPLE or FILE.zip")
-        images = photo_crops(found[0], args.count, args.seed)
-    concepts = {n: concept_set(n, args.count, args.seed) for n in args.concepts or ()}
-    if args.concepts_zip:
-        concepts |= zip_concepts(read_file(args.concepts_zip, "zip"))
-    return images, concepts, random_pool(2 * args.count, seed=1000 + args.seed)
-
-
-def tcav_reference(args: argparse.Namespace, concepts: dict):
-    """(name, images) of ``--relative``: popped from the concepts, or generated; or None."""
-    from inputs.concept_images import CONCEPTS, concept_set
-
-    name = args.relative
-    if name is None:
-        return None
-    if name in concepts:
-        return name, concepts.pop(name)
-    if name not in CONCEPTS:
-        raise CliError(f"--relative {name!r}: not a generated concept nor a folder of the zip")
-    return name, concept_set(name, args.count, args.seed)
-
-
-def cmd_tcav(args: argparse.Namespace) -> None:
-    from explainers.concepts import run_tcav
-    from explainers.global_views.layers import block_names, check_layer
-    from model_zoo import load_model
-
-    model = load_model(args.model)
-    if model.modality != "image":
-        raise CliError("TCAV here reads image models")
-    target = class_index(model, args.class_name)
-    images, concepts, pool = tcav_sets(args, model, target)
-    reference = tcav_reference(args, concepts)
-    layers = []
-    for layer in args.layer:
-        check_layer(model, layer, block_names(model))
-        timed = run_tcav(model, layer, target, images, concepts, pool, args.runs, args.seed,
-                         reference=reference)
-        result = timed.result
-        layers.append(dict(
-            layer=layer, null_mean=round(float(result.null_scores.mean()), 4),
-            null_scores=[round(float(v), 4) for v in result.null_scores],
-            seconds=round(timed.seconds, 3), reading_seconds=round(timed.reading_seconds, 3),
-            first_run_seconds=round(result.first_run_seconds, 4),
-            other_runs_seconds=round(result.other_runs_seconds, 4),
-            concepts=[dict(concept=c.concept, tcav=round(c.mean, 4),
-                           std=round(float(c.scores.std()), 4),
-                           scores=[round(float(v), 4) for v in c.scores],
-                           cav_accuracy=round(c.accuracy, 4), p_value=float(f"{c.p_value:.4g}"),
-                           significant=c.significant, separable=c.separable, verdict=c.verdict)
-                      for c in result.concepts]))
-    payload = dict(model=model.name, target=target, label=model.labels[target], runs=args.runs,
-                   images_per_set=args.count, alpha=0.05,
-                   against=reference[0] if reference else "random images", layers=layers)
-    emit(payload, args.json, [f"{r['layer']}: {c['concept']:<12} TCAV {c['tcav']:.2f} "
-                              f"(CAV acc {c['cav_accuracy']:.0%}) {c['verdict']}"
-                              for r in layers for c in r["concepts"]])
-
-
-def fraction(text: str) -> float:
-    """``8/255`` or ``0.03``."""
-    top, _, bottom = text.partition("/")
-    try:
-        return float(top) / float(bottom) if bottom else float(top)
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"not a number or fraction: {text!r}") from None
-
-
-def cmd_attack(args: argparse.Namespace) -> None:
-    from components.overlay import png_bytes
-    from explainers.fragility import AttackSettings, fragility
-
-    model = load_classifier(args)
-    if model.modality != "image":
-        raise CliError("attacks on interpretation here read image models")
-    region = tuple(fraction(v) for v in args.region.split(",")) if args.region else None
-    if region is not None and len(region) != 4:
-        raise CliError("--region is top,left,bottom,right as fractions, e.g. 0,0,0.5,0.5")
-    settings = AttackSettings(kind=args.kind, epsilon=args.epsilon, steps=args.steps,
-                              k=args.top_k, region=region)
-    report = fragility(model, load_input(args, model), args.method, settings,
-                       defences=not args.no_defences)
-    if args.out:
-        Path(args.out).write_bytes(png_bytes(report.attacked))
-    payload = dict(
-        model=model.name, method=args.method, attack=args.kind, epsilon=round(args.epsilon, 6),
-        label_before=model.labels[report.label], label_after=model.labels[report.label_after],
-        label_kept=report.label == report.label_after,
-        probability_before=round(report.probability_before, 6),
-        probability_after=round(report.probability_after, 6),
-        linf=round(report.linf, 6), linf_255=round(report.linf * 255, 2), top_k=args.top_k,
-        **report.maps.change.as_dict(), steps=report.steps,
-        attack_seconds=round(report.attack_seconds, 3),
-        seconds_per_step=round(report.seconds_per_step, 4), out=args.out,
-        defences={name: pair.change.as_dict() for name, pair in report.defences.items()})
-    emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
-
-
-def model_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", help="a zoo name, torchvision:NAME or hf:ID (see models)")
-    p.add_argument("--checkpoint", help="your weights: .safetensors or a .pt state dict")
-    p.add_argument("--arch", help="the checkpoint's architecture, e.g. mobilenet_v2, resnet18")
-    p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
-
-
-def engine_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--engine", default="local", choices=["local", "ray"],
-                   help="local: in this process; ray: a Ray cluster (see README, scale-out)")
-    p.add_argument("--address", help="Ray cluster: auto, or ray://HOST:10001 (default: start "
-                                     "a local one)")
-    p.add_argument("--workers", type=int, default=1, help="Ray actors, each loading the model")
-    p.add_argument("--cpus-per-worker", type=float, help="logical CPUs each Ray actor reserves "
-                                                         "(default: an equal share)")
-    p.add_argument("--batch-size", type=int, help="items per call of the work (default: 8 "
-                                                  "images for batch, the job's own otherwise)")
-    p.add_argument("--threads", type=int, help="torch threads per worker (default: its share; "
-                                               "1 is faster on a busy machine)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -625,76 +260,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="PNG to write (gallery images side by side)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_actmax)
-    p = sub.add_parser("project", help="project a layer's pooled activations of a data set")
-    p.add_argument("--model", required=True)
-    p.add_argument("--dataset", required=True, help="shapes, samples, tweets or a FILE.zip")
-    p.add_argument("--size", type=int, help="items of a generated or bundled set")
-    p.add_argument("--layer", help="default: the last block (images) or layer (text)")
-    p.add_argument("--method", default="umap", choices=["pca", "tsne", "umap"])
-    p.add_argument("--dims", type=int, default=2, choices=[2, 3])
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="interactive HTML to write (hover shows thumbnails)")
-    p.add_argument("--json", action="store_true")
-    engine_arguments(p)
-    p.set_defaults(fn=cmd_project)
-    p = sub.add_parser("batch", help="explain every image of a folder or zip into a table")
-    p.add_argument("--model", required=True)
-    p.add_argument("--methods", required=True, help="comma-separated, e.g. gradcam,saliency")
-    p.add_argument("--input", required=True, help="a folder (walked) or a zip of images")
-    p.add_argument("--out", required=True, help="output folder; a second run resumes it")
-    p.add_argument("--metrics", action="store_true", help="deletion/insertion areas per map")
-    p.add_argument("--overlays", action="store_true", help="also write overlay PNGs")
-    p.add_argument("--flush-seconds", type=float, default=10.0,
-                   help="write finished rows to the table at least this often")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true")
-    engine_arguments(p)
-    p.set_defaults(fn=cmd_batch)
-    p = sub.add_parser("audit", help="shortcut audit of an image model over a data set")
-    model_arguments(p)
-    p.add_argument("--dataset", required=True,
-                   help="shortcut_biased, shortcut_swapped, shortcut_neutral or a FILE.zip")
-    p.add_argument("--methods", default="gradcam", help="comma-separated (default gradcam)")
-    p.add_argument("--masks", help="folder (or zip) of object masks named like the zip's images")
-    p.add_argument("--limit", type=int, help="audit at most N images (generated: N, default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="generated split's seed; swaps, SpRAy")
-    p.add_argument("--out", help="self-contained HTML report to write")
-    p.add_argument("--json", action="store_true")
-    engine_arguments(p)
-    p.set_defaults(fn=cmd_audit)
-    from cli_clinical import add_clinical_commands
-
+    add_dataset_commands(sub)
     add_clinical_commands(sub, model_arguments)
-    p = sub.add_parser("tcav", help="TCAV: does a class use a concept at a layer?")
-    p.add_argument("--model", required=True)
-    p.add_argument("--layer", required=True, nargs="+", help="block name(s), e.g. 1.features.14")
-    p.add_argument("--class", dest="class_name", required=True, help="class index or label")
-    p.add_argument("--concepts", nargs="+", help="generated concepts (striped, dotted, red, …)")
-    p.add_argument("--concepts-zip", help="zip with one folder of images per concept")
-    p.add_argument("--relative", metavar="CONCEPT",
-                   help="relative TCAV: compare each concept with this one, not with random "
-                        "images (e.g. --concepts 'meadow background' --relative 'dunes background')")
-    p.add_argument("--images", help="the class's images: a bundled sample's name (its crops) "
-                                    "or a zip (default: a sample predicted as the class)")
-    p.add_argument("--count", type=int, default=30, help="images per set (random pool: twice)")
-    p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(fn=cmd_tcav)
-    p = sub.add_parser("attack", help="attack a method's map: same label, moved map")
-    model_arguments(p)
-    p.add_argument("--method", required=True,
-                   choices=["saliency", "grad_x_input", "integrated_gradients", "gradcam"])
-    p.add_argument("--input", required=True, help="image file")
-    p.add_argument("--kind", default="top_k", choices=["top_k", "centre", "target"])
-    p.add_argument("--epsilon", type=fraction, default=8 / 255, help="L-inf budget, e.g. 8/255")
-    p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--top-k", type=int, default=1000, help="pixels in the top-k measures")
-    p.add_argument("--region", help="target region top,left,bottom,right (fractions)")
-    p.add_argument("--no-defences", action="store_true", help="skip SmoothGrad and β-smoothing")
-    p.add_argument("--out", help="the attacked image (PNG, the model's input size)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(fn=cmd_attack, text=None)
+    add_lesson_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)
@@ -727,14 +295,11 @@ def quiet_stdout() -> None:
 def _run(args: argparse.Namespace) -> int:
     try:
         import explainers  # noqa: F401  (registers methods; imports the model zoo first)
-        from cli_clinical import ClinicalCliError
         from explainers import IncompatibleError, UnknownMethodError
         from model_zoo import UnknownModelError
 
         try:
             args.fn(args)
-        except ClinicalCliError as err:
-            raise CliError(str(err)) from None
         except (UnknownModelError, UnknownMethodError, IncompatibleError, ValueError,
                 FileNotFoundError) as err:
             raise CliError(str(err)) from None

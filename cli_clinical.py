@@ -9,12 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from cli_common import CliError
+
 PHANTOM_DATASET = "phantoms"
 BENCH_SEED = 2  # neither the training (0) nor the held-out (1) seed of the teaching model
-
-
-class ClinicalCliError(Exception):
-    """A user mistake, reported like cli.CliError."""
 
 
 def phantom_cases(count: int, seed: int = BENCH_SEED) -> list:
@@ -40,7 +38,7 @@ def method_list(model, text: str | None) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     for name in names:
         if not explainer_entry(name).is_compatible(model):
-            raise ClinicalCliError(f"method {name!r} does not fit model {model.name!r}")
+            raise CliError(f"method {name!r} does not fit model {model.name!r}")
     return names
 
 
@@ -50,11 +48,11 @@ def cmd_localise(args: argparse.Namespace) -> None:
     from model_zoo import load_model
 
     if args.dataset != PHANTOM_DATASET:
-        raise ClinicalCliError(f"unknown data set {args.dataset!r}; masks are known for "
+        raise CliError(f"unknown data set {args.dataset!r}; masks are known for "
                                f"{PHANTOM_DATASET!r}")
     model = load_model(args.model)
     if model.modality != "image":
-        raise ClinicalCliError("localisation needs an image model")
+        raise CliError("localisation needs an image model")
     target = LABELS.index("lesion") if args.target is None else args.target
     cases = phantom_cases(args.cases, args.seed)
     rows = [summary_row(benchmark_method(model, m, cases, target))
@@ -78,7 +76,7 @@ def report_input(args: argparse.Namespace):
 
     data = Path(args.input).read_bytes() if Path(args.input).is_file() else None
     if data is None:
-        raise ClinicalCliError(f"no such file: {args.input}")
+        raise CliError(f"no such file: {args.input}")
     case = dicom_case(read_dicom(data), args.frame) if is_dicom(data) else picture_case(data)
     tensor = model_tensor(case)
     view = case.view(case.model_voi)
@@ -100,7 +98,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
     model = load_classifier(args)
     if model.modality != "image":
-        raise ClinicalCliError("a case report explains an image model")
+        raise CliError("a case report explains an image model")
     tensor, view, windows, technical = report_input(args)
     target = predicted_class(model, tensor) if args.target is None else args.target
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
