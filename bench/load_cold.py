@@ -68,7 +68,8 @@ def drive(address: str, sessions: int, rounds: int, first_rank: int) -> dict:
             "explanations_per_second": round(explanations / wall, 3),
             "p50_seconds": round(statistics.median(latencies), 4),
             "p95_seconds": round(percentile(latencies, 95), 4),
-            "max_seconds": round(max(latencies), 4), "page_errors": len(errors)}
+            "max_seconds": round(max(latencies), 4), "page_errors": len(errors),
+            "page_error_messages": sorted(set(errors))[:5]}
 
 
 def verdict(single: dict, many: dict) -> dict:

@@ -6,9 +6,11 @@ widget values, then forward-messages until ``script_finished``. Lighter than 8 b
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -28,11 +30,16 @@ def free_port() -> int:
 def serve(app: Path, timeout: float = 180) -> Iterator[str]:
     """``streamlit run app`` on a free loopback port (never another address); yields host:port."""
     port = free_port()
+    # The server's log goes to a file, not a pipe nobody reads (a full pipe would stall the
+    # server); XAI_BENCH_SERVER_LOG keeps it, to read a page error the browser only shows
+    # redacted.
+    kept = os.environ.get("XAI_BENCH_SERVER_LOG")
+    log = open(kept, "wb") if kept else tempfile.TemporaryFile()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.address", LOOPBACK, "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=app.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=app.parent, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + timeout
         while True:
@@ -43,13 +50,15 @@ def serve(app: Path, timeout: float = 180) -> Iterator[str]:
                         break
             except OSError:
                 if server.poll() is not None or time.time() > deadline:
+                    log.seek(0)
                     raise RuntimeError("the dashboard did not start: "
-                                       + server.stderr.read().decode()[-2000:]) from None
+                                       + log.read().decode(errors="replace")[-2000:]) from None
                 time.sleep(0.5)
         yield f"{LOOPBACK}:{port}"
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 class Session:
