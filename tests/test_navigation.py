@@ -3,6 +3,7 @@ also when a fresh server's first request is a deep link (legacy pages-directory 
 from __future__ import annotations
 
 import inspect
+import os
 
 from navigation import PAGES, page_specs
 
@@ -45,3 +46,38 @@ def test_a_page_served_in_legacy_mode_reruns_through_the_app(monkeypatch):
     assert PagesManager.uses_pages_directory is False and reruns == [1]
     navigation.app_page("Anything")
     assert reruns == [1]
+
+
+def test_pages_are_parsed_once_per_file_version_even_from_many_threads(monkeypatch, tmp_path):
+    """Every rerun of every session lists the pages: the source is parsed once per version
+    (CPython 3.11's ast.parse is not thread-safe: concurrent calls raised SystemError under
+    a classroom's load), and an edited page is read again."""
+    import ast
+    import threading
+
+    import navigation
+
+    page = tmp_path / "mine.py"
+    page.write_text('app_page("Mine", order=5)\n')
+    parses = []
+    real_parse = ast.parse
+    monkeypatch.setattr(navigation.ast, "parse",
+                        lambda *a, **k: parses.append(1) or real_parse(*a, **k))
+    errors = []
+
+    def list_pages():
+        try:
+            for _ in range(50):
+                assert [s.title for s in navigation.page_specs(tmp_path)] == ["Mine"]
+        except Exception as err:  # noqa: BLE001  (reported below)
+            errors.append(err)
+
+    threads = [threading.Thread(target=list_pages) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(parses) == 1
+    page.write_text('app_page("Renamed", order=5)\n')
+    os.utime(page, ns=(1, 10**18))  # a new version, whatever the clock's resolution
+    assert [s.title for s in navigation.page_specs(tmp_path)] == ["Renamed"] and len(parses) == 2
