@@ -60,8 +60,9 @@ ROAD_NOTE = (
     "neighbours (noisy linear imputation), so the removal pattern itself tells the model "
     "little. MoRF removes the most relevant first (lower area is better), LeRF the least "
     "relevant first (higher is better); each curve is divided by the starting probability. "
-    "A map beats random when its gap LeRF − MoRF exceeds the mean gap of 3 random maps by "
-    "more than twice their standard deviation (at least 0.02); inside that spread: cannot tell.")
+    "A map beats random when its gap LeRF − MoRF exceeds twice the root mean square of the "
+    "gaps of 3 random maps (at least 0.02); a random map has no order, so their mean gap is "
+    "0 (each counts with its reverse); inside that spread: cannot tell.")
 
 
 def road_caption(morf_auc: float, lerf_auc: float) -> str:
