@@ -12,9 +12,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from explainers.image.cam import pick_layer
 from explainers.copy_pool import borrowed_copy
-from explainers.private_copy import captured_output
+from explainers.folded_norms import folded_module
+from explainers.image.cam import captured_leaf, pick_layer
 from explainers.run import explain
 from model_zoo import ImageClassifier
 
@@ -32,10 +32,10 @@ def batched_gradcam(model: ImageClassifier, x: torch.Tensor, targets: torch.Tens
     Selvaraju et al. 2017, eq. 1-2: weights = spatially averaged gradients; ReLU of the sum.
     Targets default to each image's predicted class.
     """
-    with borrowed_copy(model.module) as copy:
+    with borrowed_copy(folded_module(model.module, model.target_layers)) as copy:
         chosen = pick_layer(model.target_layers(copy), layer)
-        with captured_output(chosen) as outputs, torch.enable_grad():
-            logits = copy(x.detach().float().requires_grad_(True))
+        with captured_leaf(chosen) as outputs, torch.enable_grad():  # as layer_activations
+            logits = copy(x.detach().float())
             picked = _targets(logits.detach(), targets)
             score = logits.gather(1, picked[:, None]).sum()
             (grads,) = torch.autograd.grad(score, outputs[-1])
