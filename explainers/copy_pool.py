@@ -2,9 +2,10 @@
 
 The only way our code gets a private copy to hook. One copy per thread would not do:
 Streamlit runs every script run in a new thread, so each rerun would pay for a copy (about
-half a forward pass of MobileNetV2, more than a Grad-CAM's backward). A borrowed copy is used by one caller at a time, so
-its hooks never see another session's pass, and it goes back to the pool afterwards:
-the pool grows to the number of concurrent callers, then costs nothing.
+half a forward pass of MobileNetV2, more than a Grad-CAM's backward). A borrowed copy is
+used by one caller at a time, so its hooks never see another session's pass, and it goes
+back to the pool afterwards: the pool grows to the number of concurrent callers, then
+costs nothing.
 """
 from __future__ import annotations
 

@@ -5,8 +5,9 @@ The random baseline is ``RANDOM_MAPS`` seeded coarse-noise maps (the same maps a
 reverse is as likely as itself, and reversing a map swaps its MoRF and LeRF curves, so
 each map's run also gives its reverse's for free (antithetic pairs). The null's mean gap is
 therefore exactly 0 and its spread is twice the root mean square of the random gaps (one
-degree of freedom per map instead of ``n - 1``; on 12 tuning crops, seed 7, the estimated
-mean alone moved the verdict on 1 in 12 images). A map beats random when its gap (LeRF -
+degree of freedom per map instead of ``n - 1``). Against the old rule (estimated mean, 2 sample
+standard deviations) it changed Grad-CAM's verdict on 1 of 12 tuning crops (seed 7); on the
+50 held-out images (seed 1) Grad-CAM's "beats random" share stayed 68 %. A map beats random when its gap (LeRF -
 MoRF area) lies above 0 by more than that spread; "cannot tell" when inside it. The spread
 never counts as less than ``MIN_SPREAD`` of the starting probability.
 """
