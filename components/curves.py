@@ -16,7 +16,7 @@ def road_figure(curves: RoadCurves, baseline: RandomRoad, title: str = "") -> go
         fig.add_trace(go.Scatter(x=x, y=list(getattr(curves, order)), name=name,
                                  mode="lines+markers", line=dict(color=colour)))
     # a random map has no order: its reverse is as likely, so both orders share one mean curve
-    fig.add_trace(go.Scatter(x=x, y=list(baseline.mean_curve("morf")), name="random maps",
+    fig.add_trace(go.Scatter(x=x, y=list(baseline.mean_curve), name="random maps",
                              mode="lines", line=dict(color="#777777", dash="dot", width=1)))
     fig.update_layout(height=230, margin=dict(l=0, r=0, t=28 if title else 6, b=0),
                       title=dict(text=title, font=dict(size=12)), showlegend=True,

@@ -72,16 +72,17 @@ st.image([report.original, report.attacked, difference_image(report.original, re
           before_overlay, after_overlay], width=200,
          caption=["original", "attacked", f"difference ×10 (L∞ {report.linf * 255:.0f}/255)",
                   "map before", "map after"])
-cols = st.columns(5)
+cols = st.columns(2)  # two wide columns: a label such as "Egyptian cat" is not cut
 cols[0].metric("Prediction before", labels[report.label], f"{report.probability_before:.1%}",
                delta_color="off")
 cols[1].metric("Prediction after", labels[report.label_after], f"{report.probability_after:.1%}",
                delta_color="off")
 change = report.maps.change
-cols[2].metric("Top-k intersection", f"{change.top_k_intersection:.0%}",
+cols = st.columns(3)
+cols[0].metric("Top-k intersection", f"{change.top_k_intersection:.0%}",
                help="Share of the 1000 most important pixels that stay among the top 1000.")
-cols[3].metric("Spearman ρ", f"{change.spearman:.2f}", help="Rank correlation of the two maps.")
-cols[4].metric("Centre of mass moved", f"{change.centre_shift:.1f} px")
+cols[1].metric("Spearman ρ", f"{change.spearman:.2f}", help="Rank correlation of the two maps.")
+cols[2].metric("Centre of mass moved", f"{change.centre_shift:.1f} px")
 if not kept:
     st.warning("No step kept the label within the budget; the original image is shown.")
 st.caption(f"{report.steps} steps · {report.attack_seconds:.1f} s "

@@ -31,6 +31,7 @@ from model_zoo.minilm_sentiment import (  # noqa: E402
     overlay_fine_tuned)
 
 BATCH = 32
+ENCODER_LR = 5e-5
 TUNED_LAYERS = 6  # all of MiniLM-L6; the word embeddings stay frozen
 STORE_DTYPE = "float16"  # halves the file; the scores below use the rounded tensors
 
@@ -82,11 +83,12 @@ def evaluate(model, groups: list[dict], labels: np.ndarray, cut: int) -> dict:
     return {"held_out_accuracy": round(float(ok.mean()), 4), "recall": recall}
 
 
-def train(model, groups, labels, cut: int, epochs: int, save, max_steps: int = 0) -> None:
+def train(model, groups, labels, cut: int, epochs: int, save, max_steps: int = 0,
+          lr: float = ENCODER_LR) -> None:
     """AdamW with a linear decay planned over ``epochs``; ``max_steps`` stops early (the run
     is then exactly the full run's checkpoint at that step: same order, same dropout)."""
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW([{"params": list(model.encoder.parameters()), "lr": 5e-5},
+    opt = torch.optim.AdamW([{"params": list(model.encoder.parameters()), "lr": lr},
                              {"params": list(model.head.parameters()), "lr": 1e-3}],
                             weight_decay=0.01)
     total = epochs * len(groups)
@@ -156,6 +158,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--layers", type=int, default=TUNED_LAYERS, help="top layers tuned")
     parser.add_argument("--dtype", choices=("float16", "bfloat16", "float32"),
                         default=STORE_DTYPE, help="how the tuned tensors are stored")
+    parser.add_argument("--lr", type=float, default=ENCODER_LR, help="encoder learning rate")
     parser.add_argument("--max-steps", type=int, default=0,
                         help="stop after N batches of 32 (0: the whole schedule)")
     parser.add_argument("--skip-before", action="store_true",
@@ -190,7 +193,7 @@ def main() -> None:
 
     t_train = time.time()
     if not args.score_only:
-        train(model, train_groups, labels, cut, args.epochs, save, args.max_steps)
+        train(model, train_groups, labels, cut, args.epochs, save, args.max_steps, args.lr)
         save()
     train_seconds = round(time.time() - t_train)
     overlay_fine_tuned(model, load_file(args.out))  # score what the stored file gives

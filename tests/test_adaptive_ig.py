@@ -1,4 +1,5 @@
-"""Adaptive Integrated Gradients: the gap closes, points are reused, fixed mode unchanged."""
+"""Adaptive Integrated Gradients: the gap closes, points are reused and go where the
+integrand moves, fixed mode unchanged."""
 from __future__ import annotations
 
 import pytest
@@ -60,3 +61,24 @@ def test_bad_step_arguments_are_refused():
     with pytest.raises(ValueError, match="start_steps"):
         adaptive_integrated_gradients(curved_model(), torch.ones(1, 12), torch.zeros(1, 12), 0,
                                       start_steps=0)
+
+
+class Kink(nn.Module):
+    """Logit 0 is a softplus with a sharp bend at 0.3 along the path from 0 to 1."""
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        s = z.sum(1)
+        return torch.stack([nn.functional.softplus(200 * (s - 0.3)) / 200, s], 1)
+
+
+def test_points_go_where_the_integrand_bends():
+    x, base = torch.ones(1, 1), torch.zeros(1, 1)
+    run = adaptive_integrated_gradients(Kink(), x, base, 0, start_steps=4, batch=2,
+                                        tolerance=1e-4)
+    assert run.gap_share < 1e-4 and run.steps <= 16
+    near = ((run.nodes > 0.2) & (run.nodes < 0.4)).sum()  # 20 % of the path
+    assert near > 0.4 * len(run.nodes)
+    uniform = torch.linspace(0, 1, 65)  # four times the intervals, spread evenly: still off
+    f = torch.sigmoid(200 * (uniform - 0.3))
+    change = float(Kink()(x)[0, 0] - Kink()(base)[0, 0])
+    assert abs(float(((f[1:] + f[:-1]) / 2).sum() / 64) - change) > 1e-4 * change

@@ -49,9 +49,10 @@ def baseline_image(x: torch.Tensor, kind: str, seed: int = 0) -> torch.Tensor:
                     quick={"steps": 8, "adaptive": False},
                     choices={"baseline": BASELINES},
                     summary="Gradients averaged along a path from a baseline image "
-                            "(black, blurred, uniform noise or white). Adaptive: steps "
-                            "double until the attributions add up to the logit change "
-                            f"within 1% (at most {MAX_STEPS}); off: fixed Gauss-Legendre steps.")
+                            "(black, blurred, uniform noise or white). Adaptive: path points "
+                            "are added where each interval's own error is largest until the "
+                            "attributions add up to the logit change within 1% (at most "
+                            f"{MAX_STEPS} intervals); off: fixed Gauss-Legendre steps.")
 def image_integrated_gradients(model: ImageClassifier, x: torch.Tensor, target: int,
                                steps: int = 16, adaptive: bool = True,
                                baseline: str = DEFAULT_BASELINE,

@@ -47,9 +47,10 @@ class RandomRoad:
         """Twice the root mean square of the random gaps about 0, at least ``MIN_SPREAD``."""
         return max(2 * float(np.sqrt(np.mean(self.gaps ** 2))), MIN_SPREAD)
 
-    def mean_curve(self, order: str) -> tuple[float, ...]:
-        """The maps' and their reverses' mean curve: the same for both orders (no order)."""
-        del order  # a map's MoRF curve is its reverse's LeRF curve
+    @property
+    def mean_curve(self) -> tuple[float, ...]:
+        """The maps' and their reverses' mean curve: one for both orders (a random map has
+        none; a map's MoRF curve is its reverse's LeRF curve)."""
         both = [r.morf for r in self.runs] + [r.lerf for r in self.runs]
         return tuple(np.mean(both, axis=0).tolist())
 
