@@ -137,8 +137,9 @@ def cached_explanation(model_name: str, method: str, source: Upload | str, targe
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=BY_DIGEST)
 def cached_faithfulness(model_name: str, method: str, source: Upload | str, target: int,
-                        params: Params, _scores: np.ndarray) -> FaithfulnessScores:
-    """Deletion/insertion of the map that (model, method, source, target, params) produced.
+                        params: Params, ranked: str, _scores: np.ndarray) -> FaithfulnessScores:
+    """Deletion/insertion of the map that (model, method, source, target, params) produced,
+    ``ranked`` by "value" or by "magnitude" (the display's absolute values).
 
     ``_scores`` is not hashed: the other arguments identify it.
     """
@@ -240,8 +241,9 @@ def cached_actmax(model_name: str, objective, settings, previews: int = 8):
 # ROAD (explainers/metrics/road.py): the map's MoRF/LeRF curves and the random maps' baseline.
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=BY_DIGEST)
 def cached_road(model_name: str, method: str, source: Upload | str, target: int,
-                params: Params, _scores: np.ndarray) -> "RoadCurves":
-    """ROAD curves of the map that (model, method, source, target, params) produced."""
+                params: Params, ranked: str, _scores: np.ndarray) -> "RoadCurves":
+    """ROAD curves of the map that (model, method, source, target, params) produced, ``ranked``
+    by "value" or "magnitude" (``_scores`` is then already |map|)."""
     from explainers.metrics.road import road_curves
 
     with model_work(f"ROAD: {_what(model_name, method, target)}…"):

@@ -61,8 +61,9 @@ ROAD_NOTE = (
     "little. MoRF removes the most relevant first (lower area is better), LeRF the least "
     "relevant first (higher is better); each curve is divided by the starting probability. "
     "A map beats random when its gap LeRF − MoRF exceeds twice the root mean square of the "
-    "gaps of 3 random maps (at least 0.02); a random map has no order, so their mean gap is "
-    "0 (each counts with its reverse); inside that spread: cannot tell.")
+    "gaps of 4 random maps (one random value per 4 × 4-pixel removal cell, as in the ROAD "
+    "paper; at least 0.02); a random map has no order, so their mean gap is 0 (each counts "
+    "with its reverse); inside that spread: cannot tell.")
 
 
 def road_caption(morf_auc: float, lerf_auc: float) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from datetime import datetime, timezone
 
+import numpy as np
 import streamlit as st
 
 from components.agreement import agreement_figure, sanity_curves, sanity_figure
@@ -144,9 +145,10 @@ def faith_lines(method: str, target: int, auc: dict) -> list[str]:
     if (method, target) not in auc:
         return []
     found = auc[method, target]
+    by = " (ranked by |value|)" if ranked_map(method, target)[0] == "magnitude" else ""
     if not use_road:
-        return [faithfulness_caption(found.deletion_auc, found.insertion_auc)]
-    return [road_caption(found.morf_auc, found.lerf_auc),
+        return [faithfulness_caption(found.deletion_auc, found.insertion_auc) + by]
+    return [road_caption(found.morf_auc, found.lerf_auc) + by,
             road_verdict(found, baselines[target]).text]
 
 
@@ -198,7 +200,17 @@ depth = st.session_state.get("image_sanity_depth", "all")
 max_steps = None if depth == "all" else int(depth)
 sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())), max_steps)
 sanity_wanted = sanity_key in st.session_state.get("image_sanity_done", set())
-faithful_keys = {(model_name, source_id, m, t, params[m], use_road) for m, t in cells}
+
+
+def ranked_map(method: str, target: int) -> tuple[str, np.ndarray]:
+    """The map as shown, and how it is ranked: signed maps by |value| when the display says so."""
+    result = results[method, target]
+    scores, signed = shown_scores(result.scores, result.signed, display)
+    return ("magnitude" if result.signed and not signed else "value"), scores
+
+
+faithful_keys = {(model_name, source_id, m, t, params[m], use_road, ranked_map(m, t)[0])
+                 for m, t in cells}
 faithful_seen = st.session_state.setdefault("image_faithful_seen", set())
 if faithful and not faithful_keys <= faithful_seen:
     draw_grid({}, {})  # the maps first; the checks below fill in their captions
@@ -210,7 +222,7 @@ with status:
         baselines = {t: chance(model_name, source, t) for t in targets}
         for m, t in cells:  # each panel's scores as soon as they exist
             calls = model_calls()
-            auc[m, t] = faith(model_name, m, source, t, params[m], results[m, t].scores)
+            auc[m, t] = faith(model_name, m, source, t, params[m], *ranked_map(m, t))
             if model_calls() != calls:
                 draw_grid(auc, {})
         faithful_seen |= faithful_keys  # known cached: next time the grid is drawn once

@@ -112,9 +112,10 @@ def test_explain_metrics_adds_deletion_and_insertion_areas(sample_files):
     assert all(0 <= payload[k] <= 1 for k in keys)
     assert payload["deletion_auc"] < payload["random_deletion_auc"]
     assert payload["insertion_auc"] > payload["random_insertion_auc"]
-    # ROAD (Rong et al. 2022): Grad-CAM's order beats its reverse and the random maps'
+    # ROAD (Rong et al. 2022): Grad-CAM's order beats its reverse by more than random maps'
+    # (its MoRF area alone may sit above theirs: scattered removal destroys more at 90 %)
     assert payload["road_gap"] == pytest.approx(payload["lerf_auc"] - payload["morf_auc"], abs=1e-5)
-    assert payload["morf_auc"] < payload["random_morf_auc"] and payload["road_gap"] > 0.1
+    assert payload["road_gap"] > 0.1 and payload["random_road_gap"] == pytest.approx(0.0)
     assert payload["road_verdict"] == "beats random" and payload["random_road_gap_spread"] > 0
     assert payload["morf_curve"][0] == pytest.approx(1.0, abs=1e-4)  # normalised by the start
 

@@ -33,3 +33,18 @@ def test_road_verdict_and_sanity_verdict_are_written_on_the_page():
     sanity = grid_text(app, -1)
     assert re.search(r"Depends on the model|Insensitive to the model|vanishes|constant", sanity)
     assert any("mean Spearman ρ over the first 3" in c.value for c in app.caption)
+
+
+def test_road_ranks_a_signed_map_as_shown():
+    """With "Absolute values" on, a signed map's ROAD verdict is about |map|, and says so."""
+    app = AppTest.from_file(str(ROOT / "pages" / "image.py"), default_timeout=600)
+    app.session_state["image_methods"] = ["saliency", "grad_x_input"]
+    app.run()
+    assert not app.exception, app.exception
+    signed = grid_text(app)
+    assert VERDICT.search(signed) and "ranked by |value|" not in signed
+    app.toggle(key="image_absolute").set_value(True).run()
+    assert not app.exception, app.exception
+    shown = grid_text(app)
+    assert shown.count("ranked by |value|") == 1  # gradient x input is signed, saliency not
+    assert len(VERDICT.findall(shown)) == 2
