@@ -166,6 +166,8 @@ def arguments() -> argparse.Namespace:
                         help="do not score the untuned model first (saves minutes)")
     parser.add_argument("--score-only", action="store_true",
                         help="no training: score the tensors already in --out")
+    parser.add_argument("--init", type=Path, default=None,
+                        help="start from these tuned tensors (a second epoch, say)")
     parser.add_argument("--out", type=Path, default=TUNED_FILE)
     return parser.parse_args()
 
@@ -179,6 +181,8 @@ def main() -> None:
     labels = frame.sentiment.map({n: i for i, n in enumerate(SENTIMENT_LABELS)}).to_numpy()
     train_rows, test_rows = split_rows(args, len(frame))
     model, tokenizer, cut = tunable_model(args.layers)
+    if args.init:  # continue from a stored run (its float16 tensors, read back as float32)
+        overlay_fine_tuned(model, load_file(args.init))
     if args.score_only:
         train_rows = train_rows[:0]
     train_groups = batches(tokenizer, texts, train_rows)
