@@ -40,8 +40,14 @@ GLOSSARY = f"""
 **Deletion and insertion (AUC).** {FAITHFULNESS_HELP}
 
 **Completeness gap.** Integrated Gradients should share out exactly the change in the
-class score between a blank (black) image and this one. The gap is what is left over:
-near 0 means the map accounts for the whole score; a large gap means too few steps.
+class score between its baseline image (blurred by default) and this one. The gap is what
+is left over, shown as a share of that change: near 0 means the map accounts for the whole
+score. By default IG adds steps where the path needs them until the gap is under 1 %.
+
+**ROAD and "beats random".** Pixels are removed in the map's order and filled in from their
+neighbours; the gap between removing the least and the most important first is compared
+with the same gap for random maps. "Cannot tell" means the map did no better than random
+maps can by chance on this image.
 
 **Layer names such as `1.features.18`.** {LAYER_HELP}
 

@@ -3,7 +3,7 @@ that keeps the label but moves the map."""
 import streamlit as st
 
 from components.fragility_view import change_rows, difference_image, map_view, region_outline
-from dashboard_cache import SAMPLE_PREFIX, Upload, cached_fragility, cached_image, cached_model
+from dashboard_cache import SAMPLE_PREFIX, Upload, cached_fragility, cached_model
 from explainers import explainer_entry
 from explainers.fragility import KINDS, MAPS, AttackSettings
 from inputs.image_io import ImageDecodeError
@@ -68,15 +68,17 @@ before_overlay = map_view(report.original, report.maps.before)
 after_overlay = map_view(report.attacked, report.maps.after)
 if settings.region is not None:
     after_overlay = region_outline(after_overlay, settings.region)
-st.image([report.original, report.attacked, difference_image(report.original, report.attacked),
-          before_overlay, after_overlay], width=200,
-         caption=["original", "attacked", f"difference ×10 (L∞ {report.linf * 255:.0f}/255)",
-                  "map before", "map after"])
+pictures = {"original": report.original, "attacked": report.attacked,
+            f"difference ×10 (L∞ {report.linf * 255:.0f}/255)":
+                difference_image(report.original, report.attacked),
+            "map before": before_overlay, "map after": after_overlay}
+for column, (caption, picture) in zip(st.columns(len(pictures)), pictures.items()):
+    column.image(picture, caption=caption, width="stretch")  # one row, whatever the width
 cols = st.columns(2)  # two wide columns: a label such as "Egyptian cat" is not cut
 cols[0].metric("Prediction before", labels[report.label], f"{report.probability_before:.1%}",
-               delta_color="off")
+               delta_color="off", delta_arrow="off")  # a probability, not a change
 cols[1].metric("Prediction after", labels[report.label_after], f"{report.probability_after:.1%}",
-               delta_color="off")
+               delta_color="off", delta_arrow="off")  # a probability, not a change
 change = report.maps.change
 cols = st.columns(3)
 cols[0].metric("Top-k intersection", f"{change.top_k_intersection:.0%}",

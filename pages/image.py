@@ -1,5 +1,6 @@
 """Image page: an image, a model, several methods and classes; a grid of maps with their
-faithfulness, the methods' agreement and a sanity check. Display controls only redraw."""
+faithfulness, the methods' agreement and a sanity check. Display controls only redraw, but
+"Absolute values" also re-ranks signed maps for the faithfulness check (cached per ranking)."""
 from __future__ import annotations
 
 from dataclasses import astuple

@@ -48,7 +48,7 @@ def test_fragility_page_attacks_and_measures():
     assert metrics["Prediction after"] == "Egyptian cat"
     assert float(metrics["Top-k intersection"].rstrip("%")) < 100
     assert len(app.dataframe[0].value) == 3  # the method, SmoothGrad, beta-smoothed
-    assert len(app.get("image")) == 3  # the five-image row and one row per defence
+    assert len(app.get("image")) == 7  # five pictures in one row, and one row per defence
 
 
 def test_fragility_targeted_attack_offers_regions():
