@@ -36,7 +36,8 @@ class AdaptiveResult:
 
 
 def point_gradients(forward: Forward, baseline: torch.Tensor, difference: torch.Tensor,
-                    alphas: torch.Tensor, target: int, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
+                    alphas: torch.Tensor, target: int,
+                    batch: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The target's gradient at each path point ``alphas`` (len, *x.shape[1:]), and its logits."""
     grads, logits = [], []
     shape = (-1,) + (1,) * (baseline.dim() - 1)
@@ -60,7 +61,8 @@ def trapezoid_weights(alphas: torch.Tensor) -> torch.Tensor:
     return weights
 
 
-def interval_errors(alphas: torch.Tensor, values: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+def interval_errors(alphas: torch.Tensor, values: torch.Tensor,
+                    logits: torch.Tensor) -> torch.Tensor:
     """Each interval's trapezoid estimate of its logit change minus the true change."""
     widths = alphas[1:] - alphas[:-1]
     return widths * (values[1:] + values[:-1]) / 2 - (logits[1:] - logits[:-1])
@@ -88,7 +90,8 @@ def adaptive_integrated_gradients(forward: Forward, x: torch.Tensor, baseline: t
     change = float(logits[-1] - logits[0])
     shape = (-1,) + (1,) * (x.dim() - 1)
     while True:
-        attributions = difference * (trapezoid_weights(alphas).view(shape) * grads).sum(0, keepdim=True)
+        weighted = trapezoid_weights(alphas).view(shape) * grads
+        attributions = difference * weighted.sum(0, keepdim=True)
         delta = float(attributions.sum()) - change
         share = abs(delta) / max(abs(change), 1e-12)
         steps = len(alphas) - 1
