@@ -77,7 +77,7 @@ def cmd_explain(args: argparse.Namespace) -> None:
         if model.modality == "text":
             payload["metrics"] = text_metrics(model, data, result, args.top_k)
         else:
-            payload |= faithfulness_payload(model, data, result)
+            payload |= faithfulness_payload(model, data, result, args.rank)
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
 
 
@@ -108,19 +108,23 @@ def text_metrics(model, text: str, result, k: int) -> dict:
                              removed=[result.tokens[i] for i in deletion.removed])}
 
 
-def faithfulness_payload(model, data, result) -> dict[str, float]:
+def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, float]:
     """ROAD (MoRF/LeRF, random maps' mean and spread, verdict) and, for comparison with
-    papers, pixel deletion/insertion areas of the map and of a seeded random map."""
+    papers, pixel deletion/insertion areas of the map and of a seeded random map. A signed
+    map is ordered by value, or by |value| when ``rank`` is "magnitude"."""
     from explainers.metrics import deletion_insertion, random_baseline
 
     from explainers.metrics.road import road_curves
     from explainers.metrics.road_verdict import random_road, road_payload
 
-    ours = deletion_insertion(model, data, result.scores, result.target)
+    by_magnitude = rank == "magnitude" and result.signed
+    scores = np.abs(result.scores) if by_magnitude else result.scores
+    ours = deletion_insertion(model, data, scores, result.target)
     chance = random_baseline(model, data, result.target)
-    road = road_payload(road_curves(model, data, result.scores, result.target),
+    road = road_payload(road_curves(model, data, scores, result.target),
                         random_road(model, data, result.target))
-    return {"deletion_auc": round(ours.deletion_auc, 6),
+    return {"ranked_by": "magnitude" if by_magnitude else "value",
+            "deletion_auc": round(ours.deletion_auc, 6),
             "insertion_auc": round(ours.insertion_auc, 6),
             "random_deletion_auc": round(chance.deletion_auc, 6),
             "random_insertion_auc": round(chance.insertion_auc, 6)} | road
@@ -232,6 +236,9 @@ def parser() -> argparse.ArgumentParser:
                                 "top-k removed); images, ROAD MoRF/LeRF areas and gap "
                                 "against random maps (with a verdict), and pixel "
                                 "deletion/insertion areas")
+            p.add_argument("--rank", choices=("value", "magnitude"), default="value",
+                           help="how --metrics orders a signed image map: by value (most "
+                                "positive first) or by |value|, like the page's Absolute values")
             p.add_argument("--top-k", type=int, default=3, help="tokens removed by --metrics")
             p.add_argument("--mask", help="ground-truth mask image (PNG): adds localisation "
                                           "scores (pointing game, energy, mass, IoU)")

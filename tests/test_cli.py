@@ -147,3 +147,14 @@ def test_metrics_and_sanity_bad_input_is_one_line(args, message, sample_files):
     assert run.returncode == 2
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
+
+
+def test_explain_metrics_can_rank_a_signed_map_by_magnitude(sample_files):
+    """--rank magnitude orders a signed map by |value|, as the page's Absolute values does."""
+    common = ("explain", "--model", "mobilenet_v2", "--method", "grad_x_input", "--input",
+              str(sample_files["chelsea"]), "--json", "--metrics")
+    by_value, by_size = (json.loads(cli(*common, *extra).stdout)
+                         for extra in ((), ("--rank", "magnitude")))
+    assert (by_value["ranked_by"], by_size["ranked_by"]) == ("value", "magnitude")
+    assert by_size["road_gap"] != pytest.approx(by_value["road_gap"], abs=1e-3)
+    assert by_size["random_road_gap_spread"] == pytest.approx(by_value["random_road_gap_spread"])
