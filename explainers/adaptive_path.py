@@ -52,6 +52,20 @@ def point_gradients(forward: Forward, baseline: torch.Tensor, difference: torch.
     return torch.cat(grads), torch.cat(logits)
 
 
+def path_slopes(grads: torch.Tensor, difference: torch.Tensor) -> torch.Tensor:
+    """f = grad F . (x - baseline) at each path point: the integrand of the logit change."""
+    return (grads * difference).flatten(1).sum(1)
+
+
+def weighted_sum(chunks: list[torch.Tensor], weights: torch.Tensor) -> torch.Tensor:
+    """Sum of ``weights[i]`` x the i-th stored gradient, chunk by chunk (batch of one out)."""
+    total, start = torch.zeros_like(chunks[0][:1]), 0
+    for chunk in chunks:
+        total += torch.tensordot(weights[start:start + len(chunk)], chunk, dims=1)[None]
+        start += len(chunk)
+    return total
+
+
 def trapezoid_weights(alphas: torch.Tensor) -> torch.Tensor:
     """Weights of the composite trapezoid rule on sorted nodes ``alphas`` over [0, 1]."""
     widths = alphas[1:] - alphas[:-1]
@@ -85,21 +99,23 @@ def adaptive_integrated_gradients(forward: Forward, x: torch.Tensor, baseline: t
     if start_steps < 1 or max_steps < start_steps:
         raise ValueError(f"need 1 <= start_steps <= max_steps, got {start_steps}, {max_steps}")
     difference = x - baseline
-    alphas = torch.linspace(0.0, 1.0, start_steps + 1)
+    alphas = torch.linspace(0.0, 1.0, start_steps + 1)  # kept in the order computed
     grads, logits = point_gradients(forward, baseline, difference, alphas, target, batch)
+    chunks, values = [grads], path_slopes(grads, difference)
     change = float(logits[-1] - logits[0])
-    shape = (-1,) + (1,) * (x.dim() - 1)
     while True:
-        weighted = trapezoid_weights(alphas).view(shape) * grads
-        attributions = difference * weighted.sum(0, keepdim=True)
+        order = torch.argsort(alphas)
+        nodes, weights = alphas[order], torch.empty_like(alphas)
+        weights[order] = trapezoid_weights(nodes)
+        attributions = difference * weighted_sum(chunks, weights)
         delta = float(attributions.sum()) - change
         share = abs(delta) / max(abs(change), 1e-12)
         steps = len(alphas) - 1
-        values = (grads * difference).flatten(1).sum(1)
-        new = midpoints_to_add(alphas, interval_errors(alphas, values, logits),
+        new = midpoints_to_add(nodes, interval_errors(nodes, values[order], logits[order]),
                                min(batch, max_steps - steps))
         if share < tolerance or steps >= max_steps or not len(new):
-            return AdaptiveResult(attributions.detach(), delta, steps, share, alphas)
+            return AdaptiveResult(attributions.detach(), delta, steps, share, nodes)
         more, more_logits = point_gradients(forward, baseline, difference, new, target, batch)
-        alphas, order = torch.sort(torch.cat([alphas, new]))
-        grads, logits = torch.cat([grads, more])[order], torch.cat([logits, more_logits])[order]
+        chunks.append(more)  # stored gradients are appended, never copied or re-reduced
+        alphas, logits = torch.cat([alphas, new]), torch.cat([logits, more_logits])
+        values = torch.cat([values, path_slopes(more, difference)])
