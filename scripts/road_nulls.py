@@ -71,12 +71,16 @@ def one_image(model, rgb: np.ndarray) -> dict:
 
 def antithetic(gaps) -> tuple[float, float]:
     """The page's null: mean 0, spread twice the root mean square (road_verdict)."""
-    return 0.0, max(2 * float(np.sqrt(np.mean(np.square(gaps)))), 0.02)
+    from explainers.metrics.road_verdict import antithetic_spread
+
+    return 0.0, antithetic_spread(gaps)
 
 
 def sampled(gaps) -> tuple[float, float]:
     """Shifted copies are not symmetric under reversal: their own mean, 2 SD."""
-    return float(np.mean(gaps)), max(2 * float(np.std(gaps, ddof=1)), 0.02)
+    from explainers.metrics.road_verdict import MIN_SPREAD
+
+    return float(np.mean(gaps)), max(2 * float(np.std(gaps, ddof=1)), MIN_SPREAD)
 
 
 NULLS = {"3 coarse maps, 32 px (before)": lambda r, m: antithetic(r["coarse"][:3]),

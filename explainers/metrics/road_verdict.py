@@ -31,6 +31,12 @@ RANDOM_CELL = IMPUTE_CELL  # one random value per removal cell
 MIN_SPREAD = 0.02
 
 
+def antithetic_spread(gaps) -> float:
+    """Twice the root mean square of random maps' gaps about 0 (each map and its reverse),
+    at least ``MIN_SPREAD``."""
+    return max(2 * float(np.sqrt(np.mean(np.square(gaps)))), MIN_SPREAD)
+
+
 @dataclass(frozen=True)
 class RandomRoad:
     """ROAD curves of a few random maps: their gaps, and the mean curves."""
@@ -49,8 +55,7 @@ class RandomRoad:
 
     @property
     def spread(self) -> float:
-        """Twice the root mean square of the random gaps about 0, at least ``MIN_SPREAD``."""
-        return max(2 * float(np.sqrt(np.mean(self.gaps ** 2))), MIN_SPREAD)
+        return antithetic_spread(self.gaps)
 
     @property
     def mean_curve(self) -> tuple[float, ...]:
