@@ -90,6 +90,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from components.case_report import CaseFacts, case_report_pdf
     from explainers import explain, explainer_entry
     from explainers.metrics.case import map_scores
+    from explainers.metrics.road_verdict import random_road
     from explainers.run import predicted_class
     from inputs.grey import pixel_digest
     from inputs.masks import mask_from_bytes
@@ -103,11 +104,12 @@ def cmd_report(args: argparse.Namespace) -> None:
     target = predicted_class(model, tensor) if args.target is None else args.target
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
-    entries = []
+    entries, baseline = [], random_road(model, tensor, target)  # one null for every map
     for name in method_list(model, args.methods):
         result = explain(model, name, tensor, target=target)
-        scores = map_scores(model, tensor, result, mask)
-        entries.append(map_entry(explainer_entry(name).title, view, result, scores))
+        scores = map_scores(model, tensor, result, mask, baseline)
+        entries.append(map_entry(explainer_entry(name).title, view, result, scores.numbers,
+                                 faithfulness=scores.faithfulness))
     probs = probabilities(model, tensor)
     order = np.argsort(-probs)[:5]
     facts = CaseFacts(model.name, weights_sha256(model.module), pixel_digest(tensor), windows,

@@ -354,12 +354,24 @@ def cached_grey_explanation(model_name: str, method: str, item: ModelInput, targ
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=BY_PIXELS)
-def cached_grey_faithfulness(model_name: str, method: str, item: ModelInput, target: int,
-                             params: Params, _scores: np.ndarray) -> FaithfulnessScores:
-    """Deletion/insertion of the map that the other arguments identify."""
-    with model_work(f"Deletion and insertion: {_what(model_name, method, target)}…"):
-        return deletion_insertion(cached_model(model_name), item.tensor, np.asarray(_scores),
-                                  target)
+def cached_grey_scores(model_name: str, method: str, item: ModelInput, target: int,
+                       params: Params, _result: Explanation) -> "CaseScores":
+    """ROAD numbers and verdict of the map that the other arguments identify, against the
+    case's random maps (no mask: localisation is cheap and stays on the page)."""
+    from explainers.metrics.case import map_scores
+
+    baseline = cached_grey_random_road(model_name, item, target)
+    with model_work(f"ROAD: {_what(model_name, method, target)}…"):
+        return map_scores(cached_model(model_name), item.tensor, _result, baseline=baseline)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=BY_PIXELS)
+def cached_grey_random_road(model_name: str, item: ModelInput, target: int) -> "RandomRoad":
+    """The case's random maps through ROAD: the reference every map's gap must clear."""
+    from explainers.metrics.road_verdict import random_road
+
+    with model_work("ROAD for random maps…"):
+        return random_road(cached_model(model_name), item.tensor, target)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -19,10 +19,11 @@ def window_text(voi: Window | VoiLut) -> str:
 
 
 def map_entry(title: str, view: np.ndarray, result: Explanation, scores: dict[str, float],
-              display: Display = Display(), sanity: str | None = None) -> MapEntry:
+              display: Display = Display(), sanity: str | None = None,
+              faithfulness: str | None = None) -> MapEntry:
     """A report entry: the map over the image as viewed, with its colormap and facts."""
     cmap = display.signed_cmap if result.signed else display.unsigned_cmap
     params = {k: v for k, v in result.params.items() if k not in HIDDEN}
     return MapEntry(title, overlay_view(view, result.scores, result.signed, display),
                     cmap or (SIGNED_CMAP if result.signed else UNSIGNED_CMAP), result.signed,
-                    params, scores, sanity)
+                    params, scores, sanity, faithfulness)

@@ -37,6 +37,7 @@ class MapEntry:
     params: dict[str, object]
     scores: dict[str, float] = field(default_factory=dict)  # localisation and faithfulness
     sanity: str | None = None
+    faithfulness: str | None = None  # the ROAD verdict in words, where it was run
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
     params = ", ".join(f"{k}={v}" for k, v in entry.params.items()) or "defaults"
     rows = [["Parameters", params]] + [[k.replace("_", " "), f"{v:.3f}"]
                                        for k, v in entry.scores.items()]
+    if entry.faithfulness:
+        rows.append(["Faithfulness (ROAD)", entry.faithfulness])
     if entry.sanity:
         rows.append(["Sanity check", entry.sanity])
     side = Table([[[_png_flowable(entry.overlay, 55), bar], _table(rows, [35, 70])]],
@@ -106,9 +109,10 @@ def case_report_pdf(facts: CaseFacts) -> bytes:
                      ["Explained class", facts.explained], ["Created", facts.created],
                      ["Software", facts.software]], [45, 125]),
              Paragraph("Prediction", styles["Heading2"]),
-             _table([[label, f"{p:.1%}"] for label, p in facts.prediction], [80, 30]),
-             Paragraph("Maps", styles["Heading2"])]
-    story += [_map_block(entry, styles) for entry in facts.maps]
+             _table([[label, f"{p:.1%}"] for label, p in facts.prediction], [80, 30])]
+    blocks = [_map_block(entry, styles) for entry in facts.maps]
+    heading = Paragraph("Maps", styles["Heading2"])  # kept on the first map's page
+    story += [KeepTogether([heading, *blocks[:1]]), *blocks[1:]]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title="Explanation case report", author="",
                       subject="", creator="explanation dashboard").build(story)

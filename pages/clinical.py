@@ -16,11 +16,11 @@ from components.case_facts import map_entry, window_text
 from components.case_report import CaseFacts, case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
-from components.facts import cost_caption, faithfulness_caption
+from components.facts import ROAD_NOTE, cost_caption, road_caption
 from components.grid import data_uri, grid_html
 from components.window_controls import window_controls
 from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
-                             cached_grey_faithfulness, cached_grey_probabilities, cached_model,
+                             cached_grey_probabilities, cached_grey_scores, cached_model,
                              cached_panel_images, cached_phantom_dicom, cached_software_version,
                              cached_weights_digest, model_calls)
 from explainers import compatible_methods
@@ -105,7 +105,7 @@ with model_col:
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
     mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)", key="clinical_mask")
-    st.toggle("Deletion and insertion AUC (a few seconds per map, once)",
+    st.toggle("Faithfulness against random maps (ROAD; a few seconds per map, once)",
               key="clinical_faithfulness")
 
 mask = None
@@ -148,15 +148,19 @@ with status:
         scores = localisation_scores(result.scores, mask).as_dict() if mask is not None else {}
         scores.pop("top_k_percent", None)
         lines = [cost_caption(result), localisation_caption(scores) if scores else ""]
+        verdict = None
         if faithful:
-            auc = cached_grey_faithfulness(model_name, method, item, target, (), result.scores)
-            lines.append(faithfulness_caption(auc.deletion_auc, auc.insertion_auc))
-            scores |= {"deletion_auc": auc.deletion_auc, "insertion_auc": auc.insertion_auc}
+            road = cached_grey_scores(model_name, method, item, target, (), result)
+            lines += [road_caption(road.numbers["ROAD_MoRF_auc"], road.numbers["ROAD_LeRF_auc"]),
+                      road.faithfulness]
+            scores |= road.numbers
+            verdict = road.faithfulness
         drawn = cached_panel_images((model_name, item.digest, method, target),
                                     (astuple(display), voi_key), display, view,
                                     result.scores, result.signed)
         panels.append(clinical_panel(entries[method].title, lines, drawn))
-        report_maps.append(map_entry(entries[method].title, view, result, scores, display))
+        report_maps.append(map_entry(entries[method].title, view, result, scores, display,
+                                     faithfulness=verdict))
 with source_col:
     st.html(f'<img class="clinical-view" src="{data_uri(view, VIEW_SIDE)}" alt="windowed image" '
             f'style="width:100%;max-width:{VIEW_SIDE}px">')
@@ -165,6 +169,8 @@ st.subheader(f"Why “{model.labels[target]}”?")
 st.html(grid_html(panels, min(3, len(panels)) or 1, {"model-calls": model_calls()}))
 st.caption(f"The model's input uses the file's own window ({window_text(case.model_voi)}); "
            "the viewing window only changes how the image and maps are drawn.")
+if faithful:
+    st.caption(ROAD_NOTE)
 
 
 def report_bytes() -> bytes:

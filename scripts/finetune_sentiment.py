@@ -23,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_sentiment_head import HELD_OUT, SEED, corpus  # noqa: E402
+from train_sentiment_head import CONFIDENT, HELD_OUT, SEED, corpus  # noqa: E402
 
 from safetensors.torch import load_file, save_file  # noqa: E402
 
@@ -71,7 +71,10 @@ def top_logits(model: MeanPooledClassifier, b: dict, cut: int) -> torch.Tensor:
     return model.head(pooled)
 
 
-def evaluate(model, groups: list[dict], labels: np.ndarray, cut: int) -> dict:
+def evaluate(model, groups: list[dict], labels: np.ndarray, cut: int,
+             confidence: np.ndarray) -> dict:
+    """Held-out accuracy, per-class recall, and accuracy on the tweets whose label the
+    annotators agreed on (confidence >= CONFIDENT; rows without a confidence count as sure)."""
     model.eval()
     pred = np.zeros(len(labels), dtype=int)
     with torch.inference_mode():
@@ -81,13 +84,17 @@ def evaluate(model, groups: list[dict], labels: np.ndarray, cut: int) -> dict:
     ok = pred[rows] == labels[rows]
     recall = {name: round(float(ok[labels[rows] == k].mean()), 4)
               for k, name in enumerate(SENTIMENT_LABELS)}
-    return {"held_out_accuracy": round(float(ok.mean()), 4), "recall": recall}
+    sure = confidence[rows] >= CONFIDENT
+    return {"held_out_accuracy": round(float(ok.mean()), 4), "recall": recall,
+            f"held_out_accuracy_confidence_{CONFIDENT}": round(float(ok[sure].mean()), 4),
+            "confident_held_out": int(sure.sum())}
 
 
 def train(model, groups, labels, cut: int, epochs: int, save, max_steps: int = 0,
-          lr: float = ENCODER_LR) -> None:
+          lr: float = ENCODER_LR, weights: np.ndarray | None = None) -> None:
     """AdamW with a linear decay planned over ``epochs``; ``max_steps`` stops early (the run
-    is then exactly the full run's checkpoint at that step: same order, same dropout)."""
+    is then exactly the full run's checkpoint at that step: same order, same dropout).
+    ``weights`` (one per corpus row) weight each tweet's loss, e.g. by annotator confidence."""
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW([{"params": list(model.encoder.parameters()), "lr": lr},
                              {"params": list(model.head.parameters()), "lr": 1e-3}],
@@ -100,7 +107,9 @@ def train(model, groups, labels, cut: int, epochs: int, save, max_steps: int = 0
     for step, i in enumerate(order[:max_steps or total], start=1):
         b = groups[i]
         y = torch.as_tensor(labels[b["rows"]])
-        loss = torch.nn.functional.cross_entropy(top_logits(model, b, cut), y)
+        each = torch.nn.functional.cross_entropy(top_logits(model, b, cut), y, reduction="none")
+        w = None if weights is None else torch.as_tensor(weights[b["rows"]], dtype=each.dtype)
+        loss = each.mean() if w is None else (each * w).sum() / w.sum()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -160,6 +169,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--dtype", choices=("float16", "bfloat16", "float32"),
                         default=STORE_DTYPE, help="how the tuned tensors are stored")
     parser.add_argument("--lr", type=float, default=ENCODER_LR, help="encoder learning rate")
+    parser.add_argument("--weight-by-confidence", action="store_true",
+                        help="weight each tweet's loss by its label's annotator confidence")
     parser.add_argument("--max-steps", type=int, default=0,
                         help="stop after N batches of 32 (0: the whole schedule)")
     parser.add_argument("--skip-before", action="store_true",
@@ -179,6 +190,7 @@ def main() -> None:
     frame = corpus()
     texts = frame.text.astype(str).tolist()
     labels = frame.sentiment.map({n: i for i, n in enumerate(SENTIMENT_LABELS)}).to_numpy()
+    confidence = frame.confidence.fillna(1.0).to_numpy()
     train_rows, test_rows = split_rows(args, len(frame))
     model, tokenizer, cut = tunable_model(args.layers)
     if args.init:  # continue from a stored run (its float16 tensors, read back as float32)
@@ -189,7 +201,7 @@ def main() -> None:
     test_groups = batches(tokenizer, texts, test_rows)
     cache_lower(model.encoder, train_groups + test_groups, cut)
     skip = args.skip_before or args.score_only
-    before = None if skip else evaluate(model, test_groups, labels, cut)
+    before = None if skip else evaluate(model, test_groups, labels, cut, confidence)
     print("before", json.dumps(before), file=sys.stderr, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
@@ -198,11 +210,13 @@ def main() -> None:
 
     t_train = time.time()
     if not args.score_only:
-        train(model, train_groups, labels, cut, args.epochs, save, args.max_steps, args.lr)
+        weights = confidence if args.weight_by_confidence else None
+        train(model, train_groups, labels, cut, args.epochs, save, args.max_steps, args.lr,
+              weights)
         save()
     train_seconds = round(time.time() - t_train)
     overlay_fine_tuned(model, load_file(args.out))  # score what the stored file gives
-    after = evaluate(model, test_groups, labels, cut)
+    after = evaluate(model, test_groups, labels, cut, confidence)
     print(json.dumps({"train": len(train_rows), "held_out": len(test_rows), "epochs": args.epochs,
                       "max_steps": args.max_steps,
                       "baseline_is_the_frozen_head": True, "tuned_layers": args.layers,

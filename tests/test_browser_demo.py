@@ -59,6 +59,10 @@ def test_maps_are_readable_exports_stand_alone_and_every_page_stays_local(artifa
         assert {"Grad-CAM", "Integrated Gradients", "Saliency (gradient)"} <= {t["text"] for t in tags}
         assert all(t["fits"] and t["inside"] for t in tags), tags
         page.set_viewport_size({"width": 1400, "height": 2600})
+        # the agreement matrix is drawn after the panels: wait for it, or the picture shows
+        # a blank "Do the methods agree?" (it did)
+        page.locator(".stPlotlyChart").first.wait_for(timeout=120_000)
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=str(artifacts / "demo_readable_grid.png"), full_page=True)
         page.set_viewport_size({"width": 1400, "height": 1100})
         first = page.locator("[data-model-calls] details.zoom summary").first

@@ -76,3 +76,14 @@ def test_bad_files_get_one_message_and_the_session_goes_on():
                                                 "application/dicom")).run()
     assert not app.exception and not app.error
     assert any("burned-in" in w.value for w in app.warning)
+
+
+def test_faithfulness_is_road_against_random_maps_with_a_verdict_per_map():
+    app = clinical_page(clinical_faithfulness=True)
+    assert not app.exception, app.exception
+    body = grid(app)
+    assert body.count("ROAD MoRF") == 2 and "deletion AUC" not in body
+    verdicts = re.findall(r"(Beats random|Cannot tell from random|Worse than random) on this "
+                          r"image \(ROAD gap [+-]\d\.\d\d vs random [+-]0\.00", body)
+    assert len(verdicts) == 2, body
+    assert any("noisy linear imputation" in c.value for c in app.caption)

@@ -98,3 +98,23 @@ def test_verdict_words_and_cannot_tell_inside_the_spread():
     close = verdict(curves((1, .5, .4), (1, .51, .4)), baseline)
     assert close.outcome == "cannot tell" and close.text.startswith("Cannot tell")
     assert curve_area((0, 0.5, 1), (1, 1, 1)) == pytest.approx(1.0)
+
+
+def test_case_scores_carry_road_numbers_and_the_verdict_only_when_asked():
+    from explainers.metrics.case import map_scores
+    from explainers.metrics.road_verdict import random_road
+    from explainers.result import Explanation
+
+    x = torch.zeros(3, 32, 32)
+    x[:, :, :16] = 0.9 + 0.1 * torch.rand(3, 32, 16, generator=torch.Generator().manual_seed(0))
+    truth = np.zeros((32, 32))
+    truth[:, :16] = 1.0
+    result = Explanation(truth.astype(np.float32), "toy", 1, False, 0.0, 0)
+    model = toy_model()
+    plain = map_scores(model, x, result, mask=truth > 0)
+    assert plain.faithfulness is None and not any(k.startswith("ROAD") for k in plain.numbers)
+    assert plain.numbers["pointing_game"] == 1.0
+    scored = map_scores(model, x, result, baseline=random_road(model, x, 1, maps=2))
+    assert scored.faithfulness.startswith("Beats random")  # the true evidence map
+    assert scored.numbers["ROAD_gap"] == pytest.approx(
+        scored.numbers["ROAD_LeRF_auc"] - scored.numbers["ROAD_MoRF_auc"], abs=1e-5)
