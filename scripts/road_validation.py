@@ -2,8 +2,9 @@
 
 Run: python scripts/road_validation.py [--count 50] [--seed 1] [--out road.jsonl]
 Images: the bundled samples, then random crops of them (inputs.datasets.samples, seed
-``--seed``), each explained for mobilenet_v2's top class. One JSON line per image (the run
-can be resumed), then a Markdown table on stdout.
+``--seed``), each explained for mobilenet_v2's top class; or with ``--images phantoms``
+the generated chest phantoms of seed ``--seed`` (for ``--model xray_phantom_cnn``). One
+JSON line per image (the run can be resumed), then a Markdown table on stdout.
 """
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ def image_set(count: int, seed: int) -> list[tuple[str, np.ndarray]]:
     crops = [(f"crop:{seed}:{i}", sample_crop(seed, i, 224)[0])
              for i in range(count - len(named))]
     return named + crops
+
+
+def phantom_set(count: int, seed: int) -> list[tuple[str, np.ndarray]]:
+    """Generated chest phantoms (with and without a lesion) as 8-bit RGB."""
+    from inputs.phantoms import phantom_case, to_rgb8
+
+    return [(f"phantom:{seed}:{i}", to_rgb8(phantom_case(seed, i).image)) for i in range(count)]
 
 
 def one_image(model, rgb: np.ndarray, methods) -> dict:
@@ -95,6 +103,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--model", default="mobilenet_v2")
+    parser.add_argument("--images", choices=("samples", "phantoms"), default="samples")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--out", type=Path, default=Path("road_validation.jsonl"))
     args = parser.parse_args()
@@ -104,7 +113,8 @@ def main() -> None:
     methods = tuple(args.methods.split(","))
     model = load_model(args.model)
     with args.out.open("a") as out:
-        for name, rgb in image_set(args.count, args.seed):
+        images = phantom_set if args.images == "phantoms" else image_set
+        for name, rgb in images(args.count, args.seed):
             if name not in done:
                 done[name] = {"image": name, **one_image(model, rgb, methods)}
                 out.write(json.dumps(done[name]) + "\n")
