@@ -31,6 +31,15 @@ class BatchJob:
     methods: tuple[str, ...]
     metrics: bool = False
     overlays: bool = False
+    road: bool = False
+
+    def spec(self) -> dict:
+        """The job as written to job.json; ``road`` only when on, so tables from before it
+        existed still resume."""
+        spec = asdict(self) | {"methods": list(self.methods)}
+        if not self.road:
+            spec.pop("road")
+        return spec
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class BatchSummary:
     engine: str = "local"
     threads: int | None = None
     bad_files: list[tuple[str, str]] = field(default_factory=list)
+    road: dict[str, dict[str, float]] = field(default_factory=dict)  # per method, shares
 
     @property
     def images_per_second(self) -> float:
@@ -65,7 +75,7 @@ class BatchSummary:
 def result_batches(job: BatchJob, engine: EngineChoice, pool: Pool | None, source: FileSource,
                    todo: list[str]) -> Iterator[dict[str, np.ndarray]]:
     kwargs = dict(model=job.model, methods=list(job.methods), metrics=job.metrics,
-                  overlays=job.overlays)
+                  overlays=job.overlays, road=job.road)
     columns, size = {"file": np.array(todo, dtype=object)}, engine.batch_size or BATCH
     if pool is None:
         return run_local(BatchWork, kwargs | {"threads": engine.threads}, columns, size,
@@ -101,7 +111,7 @@ def run_batch(job: BatchJob, input_path: str, out: Path, engine: EngineChoice = 
     names = source.names()
     if not names:
         raise SourceError(f"no files in {input_path}")
-    store = ResultStore(out, asdict(job) | {"methods": list(job.methods)}, flush_seconds)
+    store = ResultStore(out, job.spec(), flush_seconds)
     done = store.done()
     todo = [n for n in names if n not in done]
     summary = BatchSummary(len(names), len(names) - len(todo), workers=engine.workers,
@@ -119,8 +129,25 @@ def run_batch(job: BatchJob, input_path: str, out: Path, engine: EngineChoice = 
         bar.close()
         summary.seconds = time.perf_counter() - started
         store.flush()
-    store.finish()
+    table = store.finish()
+    if job.road:
+        summary.road = road_shares(table, job.methods)
     return summary
+
+
+def road_shares(table, methods) -> dict[str, dict[str, float]]:
+    """Per method, over the images with a ROAD verdict: the share that beats random maps,
+    cannot be told from them, or is worse, and how many images that is."""
+    shares = {}
+    for method in methods:
+        codes = np.asarray(table[f"{method}_road_verdict"].to_numpy(zero_copy_only=False), float)
+        codes = codes[~np.isnan(codes)]
+        n = max(len(codes), 1)
+        shares[method] = {"beats_random": round(float((codes > 0).sum() / n), 4),
+                          "cannot_tell": round(float((codes == 0).sum() / n), 4),
+                          "worse_than_random": round(float((codes < 0).sum() / n), 4),
+                          "images": int(len(codes))}
+    return shares
 
 
 def count(summary: BatchSummary, batch: dict[str, np.ndarray]) -> None:

@@ -2,7 +2,8 @@
 
 ``__init__`` loads the model once from its registry name (a Ray actor does it once per
 worker); ``__call__`` decodes a batch of files, predicts them in one forward pass, explains
-each image with every method and, if asked, scores each map by deletion and insertion.
+each image with every method and, if asked, scores each map by deletion and insertion
+and/or by ROAD against random maps (computed once per image, shared by its maps).
 Seeded methods are seeded per image from the file's content digest, never per worker, so
 any engine with any number of workers gives the same maps.
 """
@@ -17,6 +18,9 @@ import numpy as np
 import torch
 
 from inputs.image_io import ImageDecodeError, decode_image, to_tensor
+
+
+VERDICT_CODES = {"beats random": 1.0, "cannot tell": 0.0, "worse than random": -1.0}
 
 
 def image_seed(digest: str) -> int:
@@ -35,12 +39,14 @@ class BatchWork:
 
     Row columns: file, digest, error ("" when fine), label, class_index, probability,
     height, width, per method ``<m>_seconds`` (and with metrics ``<m>_deletion_auc``,
-    ``<m>_insertion_auc``, ``<m>_metrics_seconds``), ``maps`` (npz bytes, one array per
-    method) and with overlays ``<m>_overlay`` (PNG bytes).
+    ``<m>_insertion_auc``, ``<m>_metrics_seconds``; with road ``<m>_road_gap``,
+    ``<m>_road_verdict`` (+1 beats random, 0 cannot tell, -1 worse), ``<m>_road_seconds`` and
+    per image ``random_road_gap_spread``), ``maps`` (npz bytes, one array per method) and
+    with overlays ``<m>_overlay`` (PNG bytes).
     """
 
     def __init__(self, model: str, methods: list[str], metrics: bool = False,
-                 overlays: bool = False, threads: int | None = None) -> None:
+                 overlays: bool = False, threads: int | None = None, road: bool = False) -> None:
         if threads:
             torch.set_num_threads(threads)
         import explainers  # noqa: F401  (registers the methods in a fresh worker process)
@@ -48,6 +54,7 @@ class BatchWork:
 
         self.model = load_model(model)
         self.methods, self.metrics, self.overlays = list(methods), metrics, overlays
+        self.road = road
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rows = [self.decode(str(f), d, str(e))
@@ -89,12 +96,20 @@ class BatchWork:
     def explain_image(self, x: torch.Tensor, target: int, seed: int,
                       rgb: np.ndarray) -> dict[str, Any]:
         out: dict[str, Any] = {"maps": {}}
+        baseline = None
+        if self.road:
+            from explainers.metrics.road_verdict import random_road
+
+            baseline = random_road(self.model, x, target)
+            out["random_road_gap_spread"] = baseline.spread
         for method in self.methods:
             result = self.run_method(method, x, target, seed)
             out["maps"][method] = result.scores
             out[f"{method}_seconds"] = result.seconds
             if self.metrics:
                 out |= self.faithfulness(method, x, result.scores, target)
+            if baseline is not None:
+                out |= self.road_scores(method, x, result.scores, target, baseline)
             if self.overlays:
                 out[f"{method}_overlay"] = self.overlay(rgb, result)
         return out
@@ -116,6 +131,18 @@ class BatchWork:
         return {f"{method}_deletion_auc": result.deletion_auc,
                 f"{method}_insertion_auc": result.insertion_auc,
                 f"{method}_metrics_seconds": time.perf_counter() - started}
+
+    def road_scores(self, method: str, x: torch.Tensor, scores: np.ndarray, target: int,
+                    baseline) -> dict[str, float]:
+        """ROAD gap of the map, its verdict against ``baseline`` as a number, the seconds."""
+        from explainers.metrics.road import road_curves
+        from explainers.metrics.road_verdict import verdict
+
+        started = time.perf_counter()
+        curves = road_curves(self.model, x, scores, target)
+        return {f"{method}_road_gap": curves.gap,
+                f"{method}_road_verdict": VERDICT_CODES[verdict(curves, baseline).outcome],
+                f"{method}_road_seconds": time.perf_counter() - started}
 
     @staticmethod
     def overlay(rgb: np.ndarray, result) -> bytes:
@@ -149,10 +176,12 @@ class BatchWork:
         return cols
 
     def number_columns(self) -> list[str]:
-        names = []
+        names = ["random_road_gap_spread"] if self.road else []
         for method in self.methods:
             names.append(f"{method}_seconds")
             if self.metrics:
                 names += [f"{method}_{k}" for k in ("deletion_auc", "insertion_auc",
                                                      "metrics_seconds")]
+            if self.road:
+                names += [f"{method}_{k}" for k in ("road_gap", "road_verdict", "road_seconds")]
         return names

@@ -194,3 +194,27 @@ def test_seeded_methods_get_a_seed_from_the_image_not_the_worker(image_folder, m
     work(batch([0]))
     assert seen == first and len(set(first.values())) == 3
     assert set(first.values()) == {image_seed(hashlib.sha256(d).hexdigest()) for d in data}
+
+
+def test_road_columns_and_each_methods_beats_random_share(image_folder, tmp_path):
+    """--road: a gap and a verdict code per map, the random maps' spread per image, and the
+    summary's shares over the images; the job spec keeps old tables resumable."""
+    folder = tmp_path / "three"
+    folder.mkdir()
+    for f in sorted((image_folder / "part1").iterdir())[:3]:
+        (folder / f.name).write_bytes(f.read_bytes())
+    job = BatchJob("mobilenet_v2", ("gradcam", "saliency"), road=True)
+    summary = run_batch(job, str(folder), tmp_path / "out", EngineChoice(threads=1),
+                        progress=False)
+    table = pq.read_table(tmp_path / "out" / "results.parquet").to_pandas()
+    assert summary.errors == 0 and len(table) == 3
+    assert (table["random_road_gap_spread"] > 0).all()
+    for method in job.methods:
+        codes = table[f"{method}_road_verdict"]
+        assert set(codes) <= {-1.0, 0.0, 1.0} and table[f"{method}_road_gap"].notna().all()
+        share = summary.road[method]
+        assert share["images"] == 3
+        assert share["beats_random"] == pytest.approx((codes > 0).mean(), abs=1e-4)
+        assert share["beats_random"] + share["cannot_tell"] + share["worse_than_random"] == \
+            pytest.approx(1.0, abs=1e-3)
+    assert "road" not in JOB.spec() and job.spec()["road"] is True
