@@ -97,15 +97,23 @@ def mask_scores(path_text: str, result) -> dict[str, float]:
 
 
 def text_metrics(model, text: str, result, k: int) -> dict:
-    """The deletion score: the target probability drop with the top-k tokens removed."""
-    from explainers.metrics.text_deletion import explanation_deletion
+    """The deletion score: the target probability drop with the top-k tokens removed, and
+    how it compares with random removals of as many tokens."""
+    from explainers.metrics.text_deletion import explanation_deletion, random_deletion
 
     if model.modality != "text":
         raise CliError("--metrics is for text models here")
     deletion = explanation_deletion(model, text, result.scores, result.signed, result.target, k)
+    chance = random_deletion(model, text, result.target, k)
+    verdict = chance.verdict(deletion.drop)
     return {"deletion": dict(k=k, before=round(deletion.before, 6), after=round(deletion.after, 6),
                              drop=round(deletion.drop, 6),
-                             removed=[result.tokens[i] for i in deletion.removed])}
+                             removed=[result.tokens[i] for i in deletion.removed],
+                             random_mean_drop=round(chance.mean_drop, 6),
+                             random_removals=len(chance.drops),
+                             random_removals_exhaustive=chance.exhaustive,
+                             share_of_random_drops_below=round(verdict.share_below, 4),
+                             verdict=verdict.outcome)}
 
 
 def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, float]:

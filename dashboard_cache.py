@@ -183,6 +183,16 @@ def cached_text_deletion(model_name: str, method: str, text: str, target: int, k
     return explanation_deletion(cached_model(model_name), text, _scores, signed, target, k)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_text_random_deletion(model_name: str, text: str, target: int,
+                                k: int) -> "RandomDeletion":
+    """Drops of random k-token removals: what every method's deletion drop is compared with."""
+    from explainers.metrics.text_deletion import random_deletion
+
+    with model_work("Random removals…"):
+        return random_deletion(cached_model(model_name), text, target, k)
+
+
 # --- Drawn panels --------------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=512, max_size="300MB")

@@ -66,6 +66,12 @@ ROAD_NOTE = (
     "with its reverse); inside that spread: cannot tell.")
 
 
+def deletion_fact(drop: float, verdict) -> str:
+    """A text row's deletion drop with its verdict against random removals."""
+    return (f"{drop:+.3f}, {verdict.outcome} (larger than {verdict.share_below:.0%} of "
+            "random removals)")
+
+
 def road_caption(morf_auc: float, lerf_auc: float) -> str:
     return f"ROAD MoRF {morf_auc:.2f} ↓ · LeRF {lerf_auc:.2f} ↑"
 

@@ -3,12 +3,13 @@ and the model's attention laid out layer by head."""
 import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
-from components.facts import choice_label, evaluations
+from components.facts import choice_label, deletion_fact, evaluations
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
-                             cached_text_deletion)
+                             cached_text_deletion, cached_text_random_deletion)
 from explainers import compatible_methods, providing
+from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
 from inputs.samples import SAMPLE_SENTENCES
 from model_zoo import model_entries
@@ -74,6 +75,7 @@ if not picked:
     st.stop()
 
 rows, columns = [], ()
+chance = cached_text_random_deletion(model_name, text, target, k)
 for name in picked:
     result = cached_explanation(model_name, name, text, target)
     deletion = cached_text_deletion(model_name, name, text, target, k, (), result.scores,
@@ -86,13 +88,16 @@ for name in picked:
     gap = "" if result.delta is None else f"{result.delta:+.3f}"
     rows.append(TokenRow(methods[name], scores[keep], result.signed,
                          (f"{result.seconds:.2f} s", evaluations(result.model_evals),
-                          f"{deletion.drop:+.3f}", gap)))
+                          deletion_fact(deletion.drop, chance.verdict(deletion.drop)), gap)))
 
 st.html(f"<h4>Token scores for “{safe_text(model.labels[target])}”</h4>"
         + token_table_html(columns, rows, FACTS))
 st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orange rows are "
            f"magnitudes. Deletion drop: the class probability lost when each row's top {k} "
-           "tokens are removed (attention mask 0). Hover a cell for its score.")
+           "tokens are removed (attention mask 0), against random removals of as many "
+           f"tokens ({len(chance.drops)}, {'all of them' if chance.exhaustive else 'seeded'}; "
+           f"mean drop {chance.mean_drop:+.3f}): a row beats random when its drop is larger "
+           f"than {BEATS_SHARE:.0%} of theirs. Hover a cell for its score.")
 
 attention, rollout = providing(model, "attentions"), providing(model, "rollout")
 if attention and rollout and st.checkbox("Show the attention layout", value=True,

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from explainers import explain
-from explainers.metrics.text_deletion import deletion_score, top_tokens
+from explainers.metrics.text_deletion import (RandomDeletion, deletion_score, random_deletion,
+                                              random_removals, top_tokens)
 from explainers.text.lime_text import lime_samples, weighted_ridge
 from explainers.text.owen import owen_values
 from explainers.text.removal import keep_masks, word_positions
@@ -164,6 +165,31 @@ def test_deletion_removes_the_top_tokens_and_the_drop_is_real(zoo):
     assert deletion.before > 0.5 and deletion.drop > 0.2
     worst = deletion_score(model, enc, -good.scores, 2, k=2)
     assert worst.drop < deletion.drop
+    chance = random_deletion(model, text, 2, k=2)  # 5 words: all 10 pairs
+    assert chance.exhaustive and len(chance.drops) == 10
+    assert max(chance.drops) == pytest.approx(deletion.drop, abs=1e-6)  # IG found the best pair
+    assert chance.verdict(deletion.drop).outcome == "beats random"
+    assert chance.verdict(worst.drop).share_below < 0.5  # the reversed order: below random
+
+
+def test_random_removals_take_every_subset_or_a_seeded_sample():
+    every = random_removals(5, 2)
+    assert every.shape == (10, 5) and ((~every).sum(1) == 2).all()
+    assert len({tuple(r) for r in every}) == 10
+    sampled = random_removals(30, 3, count=64, seed=4)
+    assert sampled.shape == (64, 30) and ((~sampled).sum(1) == 3).all()
+    assert (sampled == random_removals(30, 3, count=64, seed=4)).all()
+    assert random_removals(2, 3).shape == (1, 2) and not random_removals(2, 3).any()
+
+
+def test_deletion_verdict_counts_ties_as_half_and_says_cannot_tell_in_between():
+    chance = RandomDeletion(3, tuple(np.linspace(0, 0.99, 100)), exhaustive=False)
+    assert chance.verdict(0.995).outcome == "beats random"
+    assert chance.verdict(-0.1).outcome == "worse than random"
+    middle = chance.verdict(0.5)
+    assert middle.outcome == "cannot tell" and middle.share_below == pytest.approx(0.5, abs=0.01)
+    same = RandomDeletion(2, (0.3,), exhaustive=True)  # one subset: every word removed
+    assert same.verdict(0.3).outcome == "cannot tell" and same.verdict(0.3).share_below == 0.5
 
 
 def test_merging_word_pieces_sums_their_scores():
@@ -233,3 +259,7 @@ def test_cli_explains_text_with_every_method_and_the_deletion_metric(method, cap
     assert deletion["k"] == 2 and len(deletion["removed"]) == 2
     assert deletion["drop"] == pytest.approx(deletion["before"] - deletion["after"], abs=1e-5)
     assert set(deletion["removed"]) <= set(payload["tokens"][1:-1])
+    # 4 words, 2 removed: all 6 subsets are the random reference
+    assert deletion["random_removals"] == 6 and deletion["random_removals_exhaustive"]
+    assert deletion["verdict"] in ("beats random", "cannot tell", "worse than random")
+    assert 0 <= deletion["share_of_random_drops_below"] <= 1

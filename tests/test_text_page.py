@@ -3,6 +3,7 @@ limits, Hugging Face loading, and user text that never becomes markup."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -43,6 +44,10 @@ def test_default_page_shows_three_rows_and_the_attention_layout():
     body = table(app)
     assert body.count('class="method-row"') == 3 and "wonderful" in body
     assert "Integrated Gradients" in body and "Occlusion" in body
+    verdicts = re.findall(r"deletion drop [+-]\d\.\d{3}, (beats random|cannot tell|worse than "
+                          r"random) \(larger than \d+% of random removals\)", body)
+    assert len(verdicts) == 3, body  # every row's drop is set against random removals
+    assert any("random removals of as many tokens" in c.value for c in app.caption)
     charts = app.get("plotly_chart")
     assert len(charts) == 4  # predictions, one head, rollout, the layer x head grid
     grid = json.loads(next(c for c in charts if "head 12" in c.proto.spec).proto.spec)

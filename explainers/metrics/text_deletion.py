@@ -3,10 +3,16 @@ k tokens a method ranks highest are removed (Samek et al. 2017's deletion idea, 
 
 Signed methods rank by score (most positive first: evidence for the target); unsigned ones
 by magnitude. Removal is the attention-mask removal every perturbation method here uses.
-A larger drop means the method found tokens the prediction really rests on.
+A larger drop means the method found tokens the prediction really rests on, but how large
+is large depends on the sentence: removing any 3 of 5 words moves a prediction a lot. So the
+drop is also compared with random removals of as many tokens (``random_deletion``: every
+such subset when there are at most ``RANDOM_REMOVALS``, else that many seeded ones), and the
+verdict says whether it beats them.
 """
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +20,9 @@ import torch
 
 from explainers.text.removal import logits_with, require_words
 from model_zoo import Encoded, TextClassifier
+
+RANDOM_REMOVALS = 64  # random k-token removals a drop is compared with (all, when fewer)
+BEATS_SHARE = 0.95  # beats random: a larger drop than this share of the random removals
 
 
 @dataclass(frozen=True)
@@ -54,3 +63,64 @@ def explanation_deletion(model: TextClassifier, text: str, scores: np.ndarray, s
     ranked = np.asarray(scores, dtype=np.float64)
     return deletion_score(model, model.encode(text), ranked if signed else np.abs(ranked),
                           target, k)
+
+
+def random_removals(n: int, k: int, count: int = RANDOM_REMOVALS, seed: int = 0) -> np.ndarray:
+    """(m, n) keep masks, k tokens removed in each: every k-subset of the n tokens when there
+    are at most ``count`` of them, else ``count`` seeded random subsets."""
+    k = max(0, min(k, n))
+    if math.comb(n, k) <= count:
+        subsets = [list(s) for s in itertools.combinations(range(n), k)]
+    else:
+        rng = np.random.default_rng(seed)
+        subsets = [rng.choice(n, k, replace=False) for _ in range(count)]
+    keep = np.ones((len(subsets), n), dtype=bool)
+    for row, subset in zip(keep, subsets):
+        row[subset] = False
+    return keep
+
+
+@dataclass(frozen=True)
+class DeletionVerdict:
+    outcome: str  # "beats random" | "cannot tell" | "worse than random"
+    share_below: float  # the share of random removals whose drop is smaller (ties: half)
+    text: str
+
+
+@dataclass(frozen=True)
+class RandomDeletion:
+    """The drops of random k-token removals from one sentence, for one target."""
+
+    k: int
+    drops: tuple[float, ...]
+    exhaustive: bool  # every k-subset, not a sample
+
+    @property
+    def mean_drop(self) -> float:
+        return float(np.mean(self.drops))
+
+    def verdict(self, drop: float) -> DeletionVerdict:
+        """Whether a method's drop beats random removals, in words, with its share."""
+        drops = np.asarray(self.drops)
+        tie = np.isclose(drops, drop, rtol=0, atol=1e-9)
+        share = float(((drops < drop) & ~tie).mean() + 0.5 * tie.mean())
+        which = "all" if self.exhaustive else "seeded"
+        facts = (f"drop {drop:+.3f} is larger than {share:.0%} of {len(drops)} {which} random "
+                 f"removals of {self.k} tokens, mean {self.mean_drop:+.3f}")
+        if share >= BEATS_SHARE:
+            return DeletionVerdict("beats random", share, f"Beats random ({facts}).")
+        if share <= 1 - BEATS_SHARE:
+            return DeletionVerdict("worse than random", share, f"Worse than random ({facts}).")
+        return DeletionVerdict("cannot tell", share, f"Cannot tell from random ({facts}).")
+
+
+def random_deletion(model: TextClassifier, text: str, target: int, k: int = 3,
+                    count: int = RANDOM_REMOVALS, seed: int = 0) -> RandomDeletion:
+    """Drops of random removals of k tokens (one batched pass with the full sentence)."""
+    enc = model.encode(text)
+    n = require_words(enc)
+    removed = random_removals(n, k, count, seed)
+    keep = torch.from_numpy(np.vstack([np.ones((1, n), dtype=bool), removed]))
+    probs = torch.softmax(logits_with(model, enc, keep, label=None).double(), dim=-1)[:, target]
+    drops = (probs[0] - probs[1:]).tolist()
+    return RandomDeletion(min(k, n), tuple(drops), math.comb(n, min(k, n)) <= count)
