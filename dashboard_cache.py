@@ -275,16 +275,21 @@ def cached_sanity_all(model_name: str, methods: tuple[str, ...], source: Upload 
                       target: int, params: tuple = (), max_steps: int | None = None) -> dict:
     """Cascading randomisation for several methods; each randomised copy built once per block
     and shared (explainers/metrics/sanity_shared.py). ``params``: (method, items) pairs."""
+    return sanity_with_live_chart(model_name, methods, model_input(model_name, source), target,
+                                  {m: dict(items) for m, items in params}, max_steps)
+
+
+def sanity_with_live_chart(model_name: str, methods: tuple[str, ...], x, target: int,
+                           settings: dict, max_steps: int | None) -> dict:
+    """Cascading randomisation of every method, each block's points drawn as they arrive."""
     from explainers.metrics.sanity_shared import cascading_randomisation_all
 
-    settings = {m: dict(items) for m, items in params}
     titles = {m: explainer_entry(m).title for m in methods}
     with model_work(f"Sanity check: {', '.join(methods)} on {model_name}…"), \
-            live_chart() as show:  # each block's points drawn as they arrive
+            live_chart() as show:
         return cascading_randomisation_all(
-            cached_model(model_name), list(methods), model_input(model_name, source), target,
-            params=settings, max_steps=max_steps,
-            on_block=lambda done, total, reports: show(
+            cached_model(model_name), list(methods), x, target, params=settings,
+            max_steps=max_steps, on_block=lambda done, total, reports: show(
                 sanity_figure(sanity_curves(reports, titles), total)))
 
 
@@ -373,6 +378,13 @@ def cached_grey_scores(model_name: str, method: str, item: ModelInput, target: i
     baseline = cached_grey_random_road(model_name, item, target)
     with model_work(f"ROAD: {_what(model_name, method, target)}…"):
         return map_scores(cached_model(model_name), item.tensor, _result, baseline=baseline)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, max_size="300MB", hash_funcs=BY_PIXELS)
+def cached_grey_sanity(model_name: str, methods: tuple[str, ...], item: ModelInput,
+                       target: int) -> dict:
+    """The case's sanity check: every block randomised, the copies shared by the methods."""
+    return sanity_with_live_chart(model_name, methods, item.tensor, target, {}, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=BY_PIXELS)

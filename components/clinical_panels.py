@@ -23,6 +23,7 @@ def localisation_caption(scores: dict[str, float]) -> str:
     return f"Pointing game {hit}; {rest}"
 
 
-def clinical_panel(title: str, lines: list[str], drawn: tuple) -> Panel:
+def clinical_panel(title: str, lines: list[str], drawn: tuple,
+                   badge: tuple[str, str] | None = None) -> Panel:
     return Panel(title, tuple(line for line in lines if line),
-                 tuple(image for image, _ in drawn), None, tuple(uri for _, uri in drawn))
+                 tuple(image for image, _ in drawn), badge, tuple(uri for _, uri in drawn))

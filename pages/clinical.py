@@ -16,15 +16,19 @@ from components.case_facts import map_entry, window_text
 from components.case_report import CaseFacts, case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
-from components.facts import ROAD_NOTE, cost_caption, road_caption
+from components.agreement import sanity_curves, sanity_figure
+from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdict_badge
 from components.grid import data_uri, grid_html
 from components.window_controls import window_controls
 from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
-                             cached_grey_probabilities, cached_grey_scores, cached_model,
+                             cached_grey_probabilities, cached_grey_sanity, cached_grey_scores,
+                             cached_model,
                              cached_panel_images, cached_phantom_dicom, cached_software_version,
                              cached_weights_digest, model_calls)
 from explainers import compatible_methods
 from explainers.metrics.localisation import localisation_scores
+from explainers.metrics.sanity import randomisation_blocks
+from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.dicom import is_dicom, read_dicom
 from inputs.grey import dicom_case, model_tensor, picture_case
 from inputs.image_io import ImageDecodeError
@@ -135,7 +139,7 @@ if not picked:
 view = case.view(voi)
 voi_key = (voi.name, voi.first, voi.bits) if isinstance(voi, VoiLut) else astuple(voi)
 display = Display(opacity=0.45, show_raw=False)
-results, panels, report_maps = {}, [], []
+results = {}
 status = st.container()
 with status:
     for method in picked:
@@ -143,35 +147,77 @@ with status:
             results[method] = cached_grey_explanation(model_name, method, item, target)
         except (ValueError, RuntimeError) as err:
             st.warning(f"{entries[method].title} could not explain this image: {err}")
-    faithful = st.session_state.get("clinical_faithfulness", False)
+faithful = st.session_state.get("clinical_faithfulness", False)
+
+
+def clinical_grid(sanity: dict) -> tuple[list, list]:
+    """(panels, report entries) of the maps, with ROAD and sanity verdicts where run."""
+    panels, report_maps = [], []
     for method, result in results.items():
         scores = localisation_scores(result.scores, mask).as_dict() if mask is not None else {}
         scores.pop("top_k_percent", None)
         lines = [cost_caption(result), localisation_caption(scores) if scores else ""]
         verdict = None
         if faithful:
-            road = cached_grey_scores(model_name, method, item, target, (), result)
+            with status:
+                road = cached_grey_scores(model_name, method, item, target, (), result)
             lines += [road_caption(road.numbers["ROAD_MoRF_auc"], road.numbers["ROAD_LeRF_auc"]),
                       road.faithfulness]
             scores |= road.numbers
             verdict = road.faithfulness
+        checked = sanity.get(method)
         drawn = cached_panel_images((model_name, item.digest, method, target),
                                     (astuple(display), voi_key), display, view,
                                     result.scores, result.signed)
-        panels.append(clinical_panel(entries[method].title, lines, drawn))
+        badge = sanity_verdict_badge(checked.verdict) if checked else None
+        panels.append(clinical_panel(entries[method].title, lines, drawn, badge))
         report_maps.append(map_entry(entries[method].title, view, result, scores, display,
+                                     sanity=checked.verdict.text if checked else None,
                                      faithfulness=verdict))
+    return panels, report_maps
+
+
+def draw(sanity: dict) -> list:
+    panels, report_maps = clinical_grid(sanity)
+    grid_slot.html(grid_html(panels, min(3, len(panels)) or 1, {"model-calls": model_calls()}))
+    return report_maps
+
+
 with source_col:
     st.html(f'<img class="clinical-view" src="{data_uri(view, VIEW_SIDE)}" alt="windowed image" '
             f'style="width:100%;max-width:{VIEW_SIDE}px">')
     st.caption(f"Viewing window: {window_text(voi)}")
 st.subheader(f"Why “{model.labels[target]}”?")
-st.html(grid_html(panels, min(3, len(panels)) or 1, {"model-calls": model_calls()}))
+grid_slot = st.empty()
+report_maps = draw({})
 st.caption(f"The model's input uses the file's own window ({window_text(case.model_voi)}); "
            "the viewing window only changes how the image and maps are drawn.")
 if faithful:
     st.caption(ROAD_NOTE)
 
+st.subheader("Sanity check")
+st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model_name} are "
+           f"re-initialised from the output down and each map is made again for "
+           f"“{model.labels[target]}”. A map that barely changes does not depend on what the "
+           "model learned, and should not be read as the model's reasons. " + SANITY_RULE)
+sanity_key = (model_name, item.digest, target, tuple(results))
+sanity_wanted = sanity_key in st.session_state.get("clinical_sanity_done", set())
+cost_col, run_col = st.columns([1, 2], vertical_alignment="bottom")
+if not sanity_wanted and results:  # the cost before it starts
+    blocks = len(randomisation_blocks(model, model.module))
+    once = sum(r.seconds for r in results.values())
+    cost_col.caption(f"About {blocks * once:.0f} s: {blocks} blocks × {once:.1f} s of maps "
+                     "(measured above), more while others use the server.")
+if run_col.button("Run the sanity check for these maps", key="clinical_sanity_run",
+                  disabled=not results):
+    st.session_state.setdefault("clinical_sanity_done", set()).add(sanity_key)
+    st.rerun()
+if sanity_wanted and results:
+    with run_col:  # the progress and the live chart beside the button that started it
+        sanity = cached_grey_sanity(model_name, tuple(results), item, target)
+    report_maps = draw(sanity)  # the verdicts join the panels and the report
+    st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),
+                    width="stretch", key="clinical_sanity_chart")
 
 def report_bytes() -> bytes:
     facts = CaseFacts(model_name, cached_weights_digest(model_name), item.digest,

@@ -87,3 +87,21 @@ def test_faithfulness_is_road_against_random_maps_with_a_verdict_per_map():
                           r"image \(ROAD gap [+-]\d\.\d\d vs random [+-]0\.00", body)
     assert len(verdicts) == 2, body
     assert any("noisy linear imputation" in c.value for c in app.caption)
+
+
+def test_sanity_check_puts_a_verdict_on_every_map_and_draws_the_curve():
+    import dashboard_cache
+
+    dashboard_cache.cached_grey_sanity.clear()  # a hit would replay, not compute
+    app = clinical_page()
+    assert "sanity" not in grid(app) and "insensitive" not in grid(app)
+    assert any("About" in c.value and "blocks" in c.value for c in app.caption)  # cost first
+    calls = model_calls(app)
+    app.button(key="clinical_sanity_run").click().run()
+    assert not app.exception, app.exception
+    body = grid(app)
+    verdicts = re.findall(r"sanity ✓|insensitive to the model|cannot judge", body)
+    assert len(verdicts) == 2, body  # Grad-CAM and saliency
+    assert model_calls(app) > calls
+    assert any(c.proto.spec and "randomised" in c.proto.spec.lower()
+               for c in app.get("plotly_chart"))
