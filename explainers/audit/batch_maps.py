@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from explainers.copy_pool import borrowed_copy
 from explainers.folded_norms import folded_module
 from explainers.image.cam import captured_leaf, pick_layer
+from explainers.image.saliency import gradient_magnitude
 from explainers.run import explain
 from model_zoo import ImageClassifier
 
@@ -53,7 +54,7 @@ def batched_saliency(model: ImageClassifier, x: torch.Tensor, targets: torch.Ten
         logits = model.module(leaf)
         picked = _targets(logits.detach(), targets)
         (grad,) = torch.autograd.grad(logits.gather(1, picked[:, None]).sum(), leaf)
-    return grad.abs().amax(dim=1), logits.detach()
+    return gradient_magnitude(grad), logits.detach()
 
 
 def batch_maps(model: ImageClassifier, method: str, x: torch.Tensor, targets: torch.Tensor,
