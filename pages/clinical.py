@@ -109,8 +109,9 @@ with model_col:
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
     mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)", key="clinical_mask")
-    st.toggle("Faithfulness against random maps (ROAD; a few seconds per map, once)",
-              key="clinical_faithfulness")
+    st.toggle("Faithfulness against random maps (ROAD)", key="clinical_faithfulness",
+              help="Each map's ROAD curves against 4 random maps of this image, with a "
+                   "verdict in words: a few seconds per map, computed once.")
 
 mask = None
 if mask_upload is not None:

@@ -129,7 +129,22 @@ def test_clinician_path(tmp_path, artifacts):
         page.screenshot(path=str(artifacts / "browser_clinical.png"), full_page=True)
         html = page.content()
         assert page.locator('[data-testid="stException"]').count() == 0
+        # the verdicts: ROAD under every map, then the sanity check's badges, in the report too
+        page.get_by_text("Faithfulness against random maps (ROAD)").click()
+        wait_for_grid(page, "random on this image")
+        page.get_by_role("button", name="Run the sanity check for these maps").click()
+        page.locator(f"{GRID} .badge").first.wait_for(timeout=TIMEOUT_MS)
+        page.locator(".stPlotlyChart").first.wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "browser_clinical_verdicts.png"), full_page=True)
+        checked = download_report(page)
+        html += page.content()
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report)).pages)
+    words = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(
+        io.BytesIO(checked)).pages).split())
+    assert "Faithfulness (ROAD)" in words and "Sanity check" in words
+    assert words.count("random on this image") == 3  # the page's three default maps
+    for secret in SECRET_STRINGS:
+        assert secret.encode() not in checked and secret not in words
     assert report.startswith(b"%PDF") and "Input pixel SHA-256" in text and "manual" in text
     assert "pointing game" in text and "iou otsu" in text
     server_log = log.read_text(errors="replace")
