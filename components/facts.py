@@ -64,6 +64,10 @@ ROAD_NOTE = (
     "gaps of 4 random maps (one random value per 4 × 4-pixel removal cell, as in the ROAD "
     "paper; at least 0.02); a random map has no order, so their mean gap is 0 (each counts "
     "with its reverse); inside that spread: cannot tell.")
+ROAD_SIGNED_NOTE = (
+    " A signed map is ranked by value, most positive first: maps made of per-pixel gradients "
+    "(Integrated Gradients, gradient × input, LRP) change sign from pixel to pixel and in that "
+    "order often cannot be told from random; “Absolute values” ranks them by magnitude.")
 
 
 def deletion_fact(drop: float, verdict) -> str:

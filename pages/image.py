@@ -16,8 +16,9 @@ from components.display import Display, raw_view, shown_scores
 from components.colorbar import colorbars_html
 from components.curves import road_figure
 from components.export import score_record, scores_csv, scores_json, scores_npz
-from components.facts import (FAITHFULNESS_NOTE, ROAD_NOTE, cost_caption, faithfulness_caption,
-                              params_caption, road_caption, sanity_verdict_badge)
+from components.facts import (FAITHFULNESS_NOTE, ROAD_NOTE, ROAD_SIGNED_NOTE, cost_caption,
+                              faithfulness_caption, params_caption, road_caption,
+                              sanity_verdict_badge)
 from components.grid import Panel, Pending, grid_columns, grid_html, grid_png
 from components.page_help import FAITHFULNESS_HELP, GLOSSARY, LAYER_HELP, weak_top_note
 from components.pickers import model_picker, param_inputs, shown_params, target_picker
@@ -273,7 +274,8 @@ if ("vit_attention", targets[0]) in results:  # an image transformer: every laye
     st.image(tiles, caption=captions, width=110)
 
 if baselines and use_road:
-    st.caption(ROAD_NOTE)
+    signed_shown = any(results[c].signed and ranked_map(*c)[0] == "value" for c in cells)
+    st.caption(ROAD_NOTE + (ROAD_SIGNED_NOTE if signed_shown else ""))
     if st.toggle("Show the ROAD curves", key="image_road_curves"):
         curve_cols = st.columns(min(3, len(cells)))
         for i, (m, t) in enumerate(cells):

@@ -43,8 +43,11 @@ def test_road_ranks_a_signed_map_as_shown():
     assert not app.exception, app.exception
     signed = grid_text(app)
     assert VERDICT.search(signed) and "ranked by |value|" not in signed
+    hint = "ranks them by magnitude"  # the note on signed orders, while one is ranked so
+    assert any(hint in c.value for c in app.caption)
     app.toggle(key="image_absolute").set_value(True).run()
     assert not app.exception, app.exception
     shown = grid_text(app)
     assert shown.count("ranked by |value|") == 1  # gradient x input is signed, saliency not
+    assert not any(hint in c.value for c in app.caption)
     assert len(VERDICT.findall(shown)) == 2
