@@ -1,4 +1,4 @@
-"""Reading a greyscale DICOM from bytes in memory, keeping only what is safe to show.
+"""Reading a DICOM from bytes in memory as grey, keeping only what is safe to show.
 
 pydicom parses the file; compressed transfer syntaxes decode through its pixel-data plugins
 (pylibjpeg with -libjpeg, -openjpeg, -rle; Pillow). Limits are checked on the declared
@@ -7,6 +7,9 @@ pixel values, the rescale and VOI facts, and an allow-list of technical attribut
 and study identifiers (PS3.15 Annex E basic profile: names, IDs, dates, accession numbers,
 institution, physicians, UIDs) are never copied out of the parsed data set, which is dropped
 here; pydicom's own log and validation warnings are silenced because they quote values.
+Colour files (RGB, YBR as pydicom decodes them to RGB, palette colour through its lookup
+table) are turned into grey by ITU-R 601 luma, as uploaded pictures are, with a note saying
+so: the clinical models and the windowing read one value per pixel.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pydicom
 from pydicom.errors import InvalidDicomError
+from pydicom.pixels import apply_color_lut
 
 from inputs.dicom_tags import technical_attributes, voi_presets
 from inputs.image_io import ImageDecodeError, check_size
@@ -27,6 +31,8 @@ MAX_DICOM_BYTES = 128 * 2 ** 20
 MAX_FRAMES = 100
 MAX_TOTAL_PIXELS = 64_000_000
 GREYSCALE = ("MONOCHROME1", "MONOCHROME2")
+COLOUR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT", "PALETTE COLOR")
+LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, as for pictures
 
 pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
 logging.getLogger("pydicom").setLevel(logging.CRITICAL + 1)  # its messages quote values
@@ -77,9 +83,12 @@ def _check_pixels(ds: pydicom.Dataset) -> int:
     if "PixelData" not in ds:
         raise DicomError("the DICOM file holds no image (no pixel data)")
     photometric = str(ds.get("PhotometricInterpretation", ""))
-    if photometric not in GREYSCALE or int(ds.get("SamplesPerPixel", 1)) != 1:
-        raise DicomError(f"this is a colour DICOM ({photometric or 'unknown'}, e.g. ultrasound "
-                         "or a photo); the clinical view reads greyscale images only")
+    samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    if not ((photometric in GREYSCALE and samples == 1) or (photometric in COLOUR and samples
+                                                            == (1 if "PALETTE" in photometric
+                                                                else 3))):
+        raise DicomError(f"the photometric interpretation “{photometric or 'unknown'}” with "
+                         f"{samples} samples per pixel is not one this reader knows")
     syntax = ds.file_meta.get("TransferSyntaxUID")
     try:
         if syntax is None or not pydicom.pixels.get_decoder(syntax).is_available:
@@ -99,14 +108,30 @@ def _check_pixels(ds: pydicom.Dataset) -> int:
     return frames
 
 
-def _decode(ds: pydicom.Dataset, frames: int) -> np.ndarray:
+def _decode(ds: pydicom.Dataset, frames: int, colour: bool) -> tuple[np.ndarray, int]:
+    """(F, R, C) stored values, or a colour file's luma of its RGB (YBR decoded to RGB,
+    palette colour through its table), and the bits per RGB value (BitsStored for grey)."""
+    bits = int(ds.get("BitsStored", 8) or 8)
     try:
         pixels = ds.pixel_array
+        if colour and "PALETTE" in str(ds.PhotometricInterpretation):
+            pixels = apply_color_lut(pixels, ds)  # its table's depth, often 16 bit
+            bits = 8 * pixels.dtype.itemsize
     except Exception:  # noqa: BLE001  (plugins raise many kinds)
         raise DicomError("the DICOM pixel data is damaged or truncated") from None
+    if colour:
+        pixels = pixels.reshape(frames, *pixels.shape[-3:]).astype(np.float32) @ LUMA
     pixels = pixels.reshape(frames, *pixels.shape[-2:])
     pixels.setflags(write=False)
-    return pixels
+    return pixels, bits
+
+
+def _colour_facts(ds: pydicom.Dataset, bits: int) -> tuple[tuple[Window, ...], str]:
+    """The full window of the colour values' bit depth, and the note the page shows."""
+    full = Window(f"{bits}-bit full range", 2 ** bits / 2, 2 ** bits)
+    photometric = str(ds.PhotometricInterpretation)
+    return (full,), (f"a colour DICOM ({photometric}) shown and explained as grey "
+                     "(ITU-R 601 luma), as the clinical models read one value per pixel")
 
 
 def read_dicom(data: bytes) -> DicomImage:
@@ -117,10 +142,16 @@ def read_dicom(data: bytes) -> DicomImage:
         warnings.simplefilter("ignore")  # pydicom's warnings may quote element values
         ds = _parse(data)
         frames = _check_pixels(ds)
-        pixels = _decode(ds, frames)
+        colour = str(ds.PhotometricInterpretation) in COLOUR
+        pixels, bits = _decode(ds, frames, colour)
         slope = float(ds.get("RescaleSlope", 1) or 1)
         intercept = float(ds.get("RescaleIntercept", 0) or 0)
         notes = [f"{frames} frames: pick one below"] if frames > 1 else []
-        return DicomImage(pixels, slope, intercept, str(ds.PhotometricInterpretation),
-                          voi_presets(ds), technical_attributes(ds, frames),
+        photometric, presets = str(ds.PhotometricInterpretation), voi_presets(ds)
+        if colour:  # grey from here on; no modality LUT or VOI applies to colour values
+            presets, note = _colour_facts(ds, bits)
+            slope, intercept, photometric = 1.0, 0.0, "MONOCHROME2"
+            notes.append(note)
+        return DicomImage(pixels, slope, intercept, photometric, presets,
+                          technical_attributes(ds, frames),
                           str(ds.get("BurnedInAnnotation", "")).upper() == "YES", tuple(notes))

@@ -68,7 +68,6 @@ def test_uploaded_dicom_shows_no_identifier_and_windowing_calls_no_model():
 def test_bad_files_get_one_message_and_the_session_goes_on():
     app = clinical_page()
     for data, words in [(bundled("rtplan.dcm"), "no pixel data"),
-                        (bundled("SC_rgb_rle.dcm"), "colour DICOM"),
                         (identified_phantom()[:3000], "truncated")]:
         uploader(app, "clinical_upload").set_value(("bad.dcm", data, "application/dicom")).run()
         assert not app.exception and len(app.error) == 1 and words in app.error[0].value
@@ -105,3 +104,12 @@ def test_sanity_check_puts_a_verdict_on_every_map_and_draws_the_curve():
     assert model_calls(app) > calls
     assert any(c.proto.spec and "randomised" in c.proto.spec.lower()
                for c in app.get("plotly_chart"))
+
+
+def test_a_colour_dicom_is_explained_as_grey_with_a_note():
+    app = clinical_page()
+    uploader(app, "clinical_upload").set_value(("us.dcm", bundled("SC_rgb_jpeg_dcmtk.dcm"),
+                                                "application/dicom")).run()
+    assert not app.exception and not app.error
+    assert any("colour DICOM (YBR_FULL)" in i.value for i in app.info)
+    assert grid(app).count("<figure") == 2

@@ -87,15 +87,40 @@ def test_bundled_mr_compressed_equals_uncompressed():
 
 @pytest.mark.parametrize("data,words", [
     (bundled("rtplan.dcm"), "no pixel data"),
-    (bundled("SC_rgb_rle.dcm"), "colour DICOM"),
     (bundled("JPEG-lossy.dcm"), "damaged"),
     (bundled("MR_truncated.dcm"), "damaged or truncated"),
     (phantom_dicom(2, 1)[:2000], "damaged or truncated"),
     (b"\0" * 128 + b"DICM" + b"\xff" * 64, "DICOM"),
-], ids=["no-pixels", "colour", "corrupt-jpeg", "truncated-bundled", "truncated", "garbage"])
+], ids=["no-pixels", "corrupt-jpeg", "truncated-bundled", "truncated", "garbage"])
 def test_bad_inputs_have_clear_messages(data, words):
     with pytest.raises(DicomError, match=words):
         read_dicom(data)
+
+
+def test_colour_files_become_luma_with_a_note():
+    rgb = pydicom.dcmread(io.BytesIO(bundled("SC_rgb_rle.dcm"))).pixel_array.astype(np.float32)
+    image = read_dicom(bundled("SC_rgb_rle.dcm"))
+    expected = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    np.testing.assert_allclose(image.frames[0], expected, rtol=1e-6)
+    assert image.photometric == "MONOCHROME2" and "colour DICOM (RGB)" in image.notes[-1]
+    assert image.presets[0].width == 256  # 8-bit values, shown over their full range
+    assert ("Photometric interpretation", "RGB") in image.technical  # the file's own, kept
+    for name in ("SC_rgb_jpeg_dcmtk.dcm", "SC_ybr_full_422_uncompressed.dcm"):  # YBR -> RGB
+        assert np.abs(read_dicom(bundled(name)).frames[0] - expected).mean() < 1.0
+    cine = read_dicom(bundled("SC_rgb_rle_16bit_2frame.dcm"))
+    assert cine.frames.shape == (2, 100, 100) and cine.presets[0].width == 2 ** 16
+    palette = read_dicom(bundled("examples_palette.dcm"))
+    assert palette.frames.shape == (1, 350, 800) and palette.frames.max() > 255  # 16-bit table
+    assert palette.presets[0].width == 2 ** 16
+
+
+def test_a_colour_interpretation_without_its_samples_is_refused():
+    ds = pydicom.dcmread(io.BytesIO(bundled("SC_rgb_rle.dcm")))
+    ds.SamplesPerPixel = 1
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=False)
+    with pytest.raises(DicomError, match="not one this reader knows"):
+        read_dicom(buffer.getvalue())
 
 
 def test_unsupported_transfer_syntax():
