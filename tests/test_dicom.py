@@ -109,6 +109,7 @@ def test_colour_files_become_luma_with_a_note():
         assert np.abs(read_dicom(bundled(name)).frames[0] - expected).mean() < 1.0
     cine = read_dicom(bundled("SC_rgb_rle_16bit_2frame.dcm"))
     assert cine.frames.shape == (2, 100, 100) and cine.presets[0].width == 2 ** 16
+    assert read_dicom(bundled("GDCMJ2K_TextGBR.dcm")).frames.shape == (1, 400, 400)  # YBR_RCT
     palette = read_dicom(bundled("examples_palette.dcm"))
     assert palette.frames.shape == (1, 350, 800) and palette.frames.max() > 255  # 16-bit table
     assert palette.presets[0].width == 2 ** 16
