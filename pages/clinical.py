@@ -12,19 +12,18 @@ from navigation import app_page
 
 app_page("Clinical", icon=":material/radiology:", order=60)
 
+from components.agreement import sanity_curves, sanity_figure
 from components.case_facts import map_entry, window_text
 from components.case_report import CaseFacts, case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
-from components.agreement import sanity_curves, sanity_figure
 from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdict_badge
 from components.grid import data_uri, grid_html
 from components.window_controls import window_controls
 from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
                              cached_grey_probabilities, cached_grey_sanity, cached_grey_scores,
-                             cached_model,
-                             cached_panel_images, cached_phantom_dicom, cached_software_version,
-                             cached_weights_digest, model_calls)
+                             cached_model, cached_panel_images, cached_phantom_dicom,
+                             cached_software_version, cached_weights_digest, model_calls)
 from explainers import compatible_methods
 from explainers.metrics.localisation import localisation_scores
 from explainers.metrics.sanity import randomisation_blocks
@@ -219,6 +218,7 @@ if sanity_wanted and results:
     report_maps = draw(sanity)  # the verdicts join the panels and the report
     st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),
                     width="stretch", key="clinical_sanity_chart")
+
 
 def report_bytes() -> bytes:
     facts = CaseFacts(model_name, cached_weights_digest(model_name), item.digest,
