@@ -382,9 +382,10 @@ def cached_grey_scores(model_name: str, method: str, item: ModelInput, target: i
 
 @st.cache_data(show_spinner=False, max_entries=16, max_size="300MB", hash_funcs=BY_PIXELS)
 def cached_grey_sanity(model_name: str, methods: tuple[str, ...], item: ModelInput,
-                       target: int) -> dict:
-    """The case's sanity check: every block randomised, the copies shared by the methods."""
-    return sanity_with_live_chart(model_name, methods, item.tensor, target, {}, None)
+                       target: int, max_steps: int | None = None) -> dict:
+    """The case's sanity check (``max_steps`` blocks from the output, None: all), the
+    randomised copies shared by the methods."""
+    return sanity_with_live_chart(model_name, methods, item.tensor, target, {}, max_steps)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=BY_PIXELS)

@@ -33,7 +33,7 @@ from explainers import compatible_methods
 from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
 from explainers.metrics.road_verdict import verdict as road_verdict
-from explainers.metrics.sanity import randomisation_blocks
+from explainers.metrics.sanity import DEPTH_CHOICES, blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.image_io import ImageDecodeError
 from inputs.upload import SAMPLE_PREFIX, source_digest
@@ -43,13 +43,7 @@ app_page("Image", icon=":material/image:", order=10, default=True)
 
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
 MAX_METHODS, MAX_TARGETS = 6, 4
-SANITY_DEPTHS = ("all", 1, 3, 5, 10)  # blocks randomised by the sanity check
 FAITH_METRICS = ("ROAD vs random maps", "Pixel deletion/insertion (as in papers)")
-
-
-def sanity_blocks(model, max_steps: int | None) -> int:
-    """How many blocks the sanity check will randomise."""
-    return len(randomisation_blocks(model, model.module)[:max_steps])
 
 
 def method_settings(model, entries: list) -> dict[str, tuple]:
@@ -310,10 +304,10 @@ st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model
            f"“{model.labels[targets[0]]}”. A map that barely changes does not depend on what "
            "the model learned. " + SANITY_RULE)
 depth_col, run_col = st.columns([1, 2], vertical_alignment="bottom")
-depth_col.selectbox("Blocks to randomise, from the output down", SANITY_DEPTHS,
+depth_col.selectbox("Blocks to randomise, from the output down", DEPTH_CHOICES,
                     key="image_sanity_depth")
 if not sanity_wanted:  # the cost before it starts: one explanation per method per block
-    blocks = sanity_blocks(model, max_steps)
+    blocks = blocks_to_randomise(model, depth)
     once = sum(results[m, targets[0]].seconds for m in picked if (m, targets[0]) in results)
     run_col.caption(f"About {blocks * once:.0f} s: {blocks} blocks × {once:.1f} s of "
                     "explanations (measured above), more while others use the server.")

@@ -106,6 +106,17 @@ def test_sanity_check_puts_a_verdict_on_every_map_and_draws_the_curve():
                for c in app.get("plotly_chart"))
 
 
+def test_sanity_depth_limits_the_blocks_randomised():
+    import json
+
+    app = clinical_page(clinical_sanity_depth=3)
+    assert any(re.search(r"About \d+ s: 3 blocks", c.value) for c in app.caption)
+    app.button(key="clinical_sanity_run").click().run()
+    assert not app.exception, app.exception
+    chart = json.loads(app.get("plotly_chart")[-1].proto.spec)
+    assert [len(trace["y"]) for trace in chart["data"]] == [3, 3]  # two maps, 3 blocks each
+
+
 def test_a_colour_dicom_is_explained_as_grey_with_a_note():
     app = clinical_page()
     uploader(app, "clinical_upload").set_value(("us.dcm", bundled("SC_rgb_jpeg_dcmtk.dcm"),
