@@ -196,9 +196,10 @@ def test_seeded_methods_get_a_seed_from_the_image_not_the_worker(image_folder, m
     assert set(first.values()) == {image_seed(hashlib.sha256(d).hexdigest()) for d in data}
 
 
-def test_road_columns_and_each_methods_beats_random_share(image_folder, tmp_path):
+def test_road_columns_and_each_methods_beats_random_share(image_folder, tmp_path, ray_cluster):
     """--road: a gap and a verdict code per map, the random maps' spread per image, and the
-    summary's shares over the images; the job spec keeps old tables resumable."""
+    summary's shares over the images, the same on Ray; the job spec keeps old tables
+    resumable."""
     folder = tmp_path / "three"
     folder.mkdir()
     for f in sorted((image_folder / "part1").iterdir())[:3]:
@@ -207,6 +208,12 @@ def test_road_columns_and_each_methods_beats_random_share(image_folder, tmp_path
     summary = run_batch(job, str(folder), tmp_path / "out", EngineChoice(threads=1),
                         progress=False)
     table = pq.read_table(tmp_path / "out" / "results.parquet").to_pandas()
+    on_ray = finished_within(RAY_LIMIT_S, run_batch, job, str(folder), tmp_path / "ray",
+                             EngineChoice("ray", workers=1, batch_size=2), progress=False)
+    ray_table = pq.read_table(tmp_path / "ray" / "results.parquet").to_pandas()
+    assert on_ray.road == summary.road
+    for column in ("gradcam_road_gap", "saliency_road_gap", "random_road_gap_spread"):
+        np.testing.assert_allclose(ray_table[column], table[column], atol=1e-4, err_msg=column)
     assert summary.errors == 0 and len(table) == 3
     assert (table["random_road_gap_spread"] > 0).all()
     for method in job.methods:
