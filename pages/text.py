@@ -98,6 +98,10 @@ st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orang
            f"tokens ({len(chance.drops)}, {'all of them' if chance.exhaustive else 'seeded'}; "
            f"mean drop {chance.mean_drop:+.3f}): a row beats random when its drop is larger "
            f"than {BEATS_SHARE:.0%} of theirs. Hover a cell for its score.")
+if not chance.can_beat:
+    st.info(f"Removing {chance.k} of this text's tokens can be done in only "
+            f"{len(chance.drops)} ways, too few for any row to beat random: pick a smaller k "
+            "or a longer sentence to compare the methods.", icon=":material/info:")
 
 attention, rollout = providing(model, "attentions"), providing(model, "rollout")
 if attention and rollout and st.checkbox("Show the attention layout", value=True,

@@ -190,6 +190,11 @@ def test_deletion_verdict_counts_ties_as_half_and_says_cannot_tell_in_between():
     assert middle.outcome == "cannot tell" and middle.share_below == pytest.approx(0.5, abs=0.01)
     same = RandomDeletion(2, (0.3,), exhaustive=True)  # one subset: every word removed
     assert same.verdict(0.3).outcome == "cannot tell" and same.verdict(0.3).share_below == 0.5
+    few = RandomDeletion(2, tuple(np.arange(6) / 10), exhaustive=True)  # 4 tokens, 2 removed
+    assert not few.can_beat and few.verdict(0.5).outcome == "cannot tell"  # even the best
+    ten = RandomDeletion(2, tuple(np.arange(10) / 10), exhaustive=True)  # 5 tokens, 2 removed
+    assert ten.can_beat and ten.verdict(0.9).outcome == "beats random"
+    assert RandomDeletion(3, tuple(np.arange(64.0)), exhaustive=False).can_beat  # a sample
 
 
 def test_merging_word_pieces_sums_their_scores():

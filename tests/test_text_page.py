@@ -94,6 +94,13 @@ def test_empty_text_gives_a_message(text):
     assert any("Type a sentence" in info.value for info in app.info)
 
 
+def test_a_short_text_says_no_row_can_beat_random_removals():
+    app = text_page("not bad at all")  # 4 tokens, 3 removed: 4 ways
+    assert not app.exception, app.exception
+    assert any("only 4 ways" in info.value for info in app.info)
+    assert not any("only" in info.value for info in text_page().info)  # the long default
+
+
 def test_text_with_no_readable_tokens_gives_a_message():
     app = text_page("\u200b\u200b")
     assert not app.exception

@@ -99,6 +99,12 @@ class RandomDeletion:
     def mean_drop(self) -> float:
         return float(np.mean(self.drops))
 
+    @property
+    def can_beat(self) -> bool:
+        """Whether any removal could reach "beats random": with every one of m subsets
+        listed, the best is tied with itself and larger than m - 1, a share of 1 - 0.5 / m."""
+        return not self.exhaustive or 1 - 0.5 / len(self.drops) >= BEATS_SHARE
+
     def verdict(self, drop: float) -> DeletionVerdict:
         """Whether a method's drop beats random removals, in words, with its share."""
         drops = np.asarray(self.drops)
