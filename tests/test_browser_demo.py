@@ -59,10 +59,12 @@ def test_maps_are_readable_exports_stand_alone_and_every_page_stays_local(artifa
         assert {"Grad-CAM", "Integrated Gradients", "Saliency (gradient)"} <= {t["text"] for t in tags}
         assert all(t["fits"] and t["inside"] for t in tags), tags
         page.set_viewport_size({"width": 1400, "height": 2600})
-        # the agreement matrix is drawn after the panels: wait for it, or the picture shows
-        # a blank "Do the methods agree?" (it did)
-        page.locator(".stPlotlyChart").first.wait_for(timeout=120_000)
-        page.wait_for_load_state("networkidle")
+        # the agreement matrix (the second Plotly chart, after the predictions) is drawn after
+        # the panels: wait until it has painted, or the picture shows a blank "Do the methods
+        # agree?" (it did)
+        page.get_by_text("Spearman rank correlation of |map|").wait_for(timeout=120_000)
+        page.wait_for_function("() => document.querySelectorAll('.stPlotlyChart .main-svg')"
+                               ".length >= 2", timeout=120_000)
         page.screenshot(path=str(artifacts / "demo_readable_grid.png"), full_page=True)
         page.set_viewport_size({"width": 1400, "height": 1100})
         first = page.locator("[data-model-calls] details.zoom summary").first
