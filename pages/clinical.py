@@ -19,6 +19,7 @@ from components.clinical_panels import clinical_panel, localisation_caption, tec
 from components.display import Display
 from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdict_badge
 from components.grid import data_uri, grid_html
+from components.sanity_controls import sanity_controls, sanity_request
 from components.window_controls import window_controls
 from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
                              cached_grey_probabilities, cached_grey_sanity, cached_grey_scores,
@@ -26,7 +27,7 @@ from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
                              cached_software_version, cached_weights_digest, model_calls)
 from explainers import compatible_methods
 from explainers.metrics.localisation import localisation_scores
-from explainers.metrics.sanity import DEPTH_CHOICES, blocks_to_randomise
+from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.dicom import is_dicom, read_dicom
 from inputs.grey import dicom_case, model_tensor, picture_case
@@ -200,25 +201,13 @@ st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model
            f"re-initialised from the output down and each map is made again for "
            f"“{model.labels[target]}”. A map that barely changes does not depend on what the "
            "model learned, and should not be read as the model's reasons. " + SANITY_RULE)
-depth = st.session_state.get("clinical_sanity_depth", "all")
-max_steps = None if depth == "all" else int(depth)
-sanity_key = (model_name, item.digest, target, tuple(results), max_steps)
-sanity_wanted = sanity_key in st.session_state.get("clinical_sanity_done", set())
-depth_col, run_col = st.columns([1, 2], vertical_alignment="bottom")
-depth_col.selectbox("Blocks to randomise, from the output down", DEPTH_CHOICES,
-                    key="clinical_sanity_depth")
-if not sanity_wanted and results:  # the cost before it starts
-    blocks = blocks_to_randomise(model, depth)
-    once = sum(r.seconds for r in results.values())
-    run_col.caption(f"About {blocks * once:.0f} s: {blocks} blocks × {once:.1f} s of maps "
-                    "(measured above), more while others use the server.")
-if run_col.button("Run the sanity check for these maps", key="clinical_sanity_run",
-                  disabled=not results):
-    st.session_state.setdefault("clinical_sanity_done", set()).add(sanity_key)
-    st.rerun()
-if sanity_wanted and results:
+asked = sanity_request("clinical", (model_name, item.digest, target, tuple(results)))
+run_col = sanity_controls("clinical", asked, blocks_to_randomise(model, asked.max_steps),
+                          sum(r.seconds for r in results.values()), "maps",
+                          "Run the sanity check for these maps", disabled=not results)
+if asked.wanted and results:
     with run_col:  # the progress and the live chart beside the button that started it
-        sanity = cached_grey_sanity(model_name, tuple(results), item, target, max_steps)
+        sanity = cached_grey_sanity(model_name, tuple(results), item, target, asked.max_steps)
     report_maps = draw(sanity)  # the verdicts join the panels and the report
     st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),
                     width="stretch", key="clinical_sanity_chart")

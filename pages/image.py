@@ -22,6 +22,7 @@ from components.facts import (FAITHFULNESS_NOTE, ROAD_NOTE, ROAD_SIGNED_NOTE, co
 from components.grid import Panel, Pending, grid_columns, grid_html, grid_png
 from components.page_help import FAITHFULNESS_HELP, GLOSSARY, LAYER_HELP, weak_top_note
 from components.pickers import model_picker, param_inputs, shown_params, target_picker
+from components.sanity_controls import sanity_controls, sanity_request
 from components.predictions import top_k_figure
 from components.progress import model_calls
 from components.source_picker import image_source
@@ -33,7 +34,7 @@ from explainers import compatible_methods
 from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
 from explainers.metrics.road_verdict import verdict as road_verdict
-from explainers.metrics.sanity import DEPTH_CHOICES, blocks_to_randomise
+from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.image_io import ImageDecodeError
 from inputs.upload import SAMPLE_PREFIX, source_digest
@@ -192,11 +193,6 @@ with status:  # cheapest first, each panel drawn as soon as its map exists
             draw_grid({}, {})
 cells = [c for c in cells if c in results]
 
-depth = st.session_state.get("image_sanity_depth", "all")
-max_steps = None if depth == "all" else int(depth)
-sanity_key = (model_name, source_id, targets[0], tuple(sorted(params.items())), max_steps)
-sanity_wanted = sanity_key in st.session_state.get("image_sanity_done", set())
-
 
 def ranked_map(method: str, target: int) -> tuple[str, np.ndarray]:
     """The map as shown, and how it is ranked: signed maps by |value| when the display says so."""
@@ -303,21 +299,16 @@ st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model
            f"re-initialised from the output down and each method re-explains "
            f"“{model.labels[targets[0]]}”. A map that barely changes does not depend on what "
            "the model learned. " + SANITY_RULE)
-depth_col, run_col = st.columns([1, 2], vertical_alignment="bottom")
-depth_col.selectbox("Blocks to randomise, from the output down", DEPTH_CHOICES,
-                    key="image_sanity_depth")
-if not sanity_wanted:  # the cost before it starts: one explanation per method per block
-    blocks = blocks_to_randomise(model, depth)
-    once = sum(results[m, targets[0]].seconds for m in picked if (m, targets[0]) in results)
-    run_col.caption(f"About {blocks * once:.0f} s: {blocks} blocks × {once:.1f} s of "
-                    "explanations (measured above), more while others use the server.")
-if run_col.button("Run the sanity check for the shown methods", key="image_sanity_run"):
-    st.session_state.setdefault("image_sanity_done", set()).add(sanity_key)
-    st.rerun()
-if sanity_wanted:
+sanity_asked = sanity_request("image", (model_name, source_id, targets[0],
+                                         tuple(sorted(params.items()))))
+once = sum(results[m, targets[0]].seconds for m in picked if (m, targets[0]) in results)
+run_col = sanity_controls("image", sanity_asked,
+                          blocks_to_randomise(model, sanity_asked.max_steps), once,
+                          "explanations", "Run the sanity check for the shown methods")
+if sanity_asked.wanted:
     with run_col:  # the progress bar beside the button that started it
         sanity = cached_sanity_all(model_name, tuple(picked), source, targets[0],
-                                   tuple((m, params[m]) for m in picked), max_steps)
+                                   tuple((m, params[m]) for m in picked), sanity_asked.max_steps)
     panels = draw_grid(auc, sanity)  # the badges join the panels
 if sanity:
     st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),

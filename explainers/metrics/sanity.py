@@ -53,13 +53,9 @@ class SanityReport:
     verdict: SanityVerdict | None = None  # from the whole curve (sanity_verdict.RULE)
 
 
-DEPTH_CHOICES = ("all", 1, 3, 5, 10)  # blocks a page lets the check randomise
-
-
-def blocks_to_randomise(model: ImageClassifier, depth: int | str) -> int:
-    """How many blocks a check of ``depth`` ("all" or a count) randomises on ``model``."""
-    blocks = randomisation_blocks(model, model.module)
-    return len(blocks) if depth == "all" else min(int(depth), len(blocks))
+def blocks_to_randomise(model: ImageClassifier, max_steps: int | None) -> int:
+    """How many blocks a check of ``max_steps`` blocks (None: all) randomises on ``model``."""
+    return len(randomisation_blocks(model, model.module)[:max_steps])
 
 
 def holds_parameters(module: nn.Module) -> bool:
