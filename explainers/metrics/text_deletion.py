@@ -53,8 +53,14 @@ def deletion_score(model: TextClassifier, enc: Encoded, scores: np.ndarray, targ
     positions = [i for i, s in enumerate(enc.special) if not s]
     keep = torch.ones(2, len(positions), dtype=torch.bool)
     keep[1, [positions.index(i) for i in removed]] = False
-    probs = torch.softmax(logits_with(model, enc, keep, label=None).double(), dim=-1)[:, target]
+    probs = target_probabilities(model, enc, keep, target)
     return Deletion(before=float(probs[0]), after=float(probs[1]), removed=tuple(removed))
+
+
+def target_probabilities(model: TextClassifier, enc: Encoded, keep: torch.Tensor,
+                         target: int) -> torch.Tensor:
+    """p(target) of the sentence with each row of ``keep``'s removals (one batched pass)."""
+    return torch.softmax(logits_with(model, enc, keep, label=None).double(), dim=-1)[:, target]
 
 
 def explanation_deletion(model: TextClassifier, text: str, scores: np.ndarray, signed: bool,
@@ -125,8 +131,8 @@ def random_deletion(model: TextClassifier, text: str, target: int, k: int = 3,
     """Drops of random removals of k tokens (one batched pass with the full sentence)."""
     enc = model.encode(text)
     n = require_words(enc)
+    k = min(k, n)
     removed = random_removals(n, k, count, seed)
     keep = torch.from_numpy(np.vstack([np.ones((1, n), dtype=bool), removed]))
-    probs = torch.softmax(logits_with(model, enc, keep, label=None).double(), dim=-1)[:, target]
-    drops = (probs[0] - probs[1:]).tolist()
-    return RandomDeletion(min(k, n), tuple(drops), math.comb(n, min(k, n)) <= count)
+    probs = target_probabilities(model, enc, keep, target)
+    return RandomDeletion(k, tuple((probs[0] - probs[1:]).tolist()), math.comb(n, k) <= count)
