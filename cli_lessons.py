@@ -87,8 +87,11 @@ def cmd_tcav(args: argparse.Namespace) -> None:
 
 def cmd_attack(args: argparse.Namespace) -> None:
     from components.overlay import png_bytes
-    from explainers.fragility import AttackSettings, fragility
+    from explainers.fragility import AttackSettings, attackable_methods, fragility
 
+    if args.method not in attackable_methods():
+        raise CliError(f"--method {args.method!r} cannot be attacked; choose one of "
+                       f"{', '.join(attackable_methods())}")
     model = load_classifier(args)
     if model.modality != "image":
         raise CliError("attacks on interpretation here read image models")
@@ -136,7 +139,8 @@ def add_lesson_commands(sub) -> None:
     p = sub.add_parser("attack", help="attack a method's map: same label, moved map")
     model_arguments(p)
     p.add_argument("--method", required=True,
-                   choices=["saliency", "grad_x_input", "integrated_gradients", "gradcam"])
+                   help="a method whose map an attack can differentiate, e.g. saliency "
+                        "(the registry's list, checked after parsing)")
     p.add_argument("--input", required=True, help="image file")
     p.add_argument("--kind", default="top_k", choices=["top_k", "centre", "target"])
     p.add_argument("--epsilon", type=fraction, default=8 / 255, help="L-inf budget, e.g. 8/255")

@@ -17,7 +17,7 @@ from explainers.global_views import actmax as am
 from explainers.global_views import objectives as obj
 from inputs.datasets import load_dataset
 from explainers.global_views.extraction import IMAGE_BATCH, extract
-from explainers.global_views.layers import StopForward, reading
+from explainers.hooks import captured, forward_until
 from explainers.global_views.projection import project
 from explainers.private_copy import private_copy
 from model_zoo import ImageClassifier, load_model
@@ -38,12 +38,9 @@ def layer_step_floor(model: ImageClassifier, size: int, repeats: int) -> float:
     x = torch.rand(CHANNELS, 3, size, size)
 
     def step():
-        with torch.enable_grad(), reading(copy, ACTMAX_LAYER, stop=True) as out:
+        with torch.enable_grad(), captured(copy.get_submodule(ACTMAX_LAYER), stop=True) as out:
             leaf = x.clone().requires_grad_(True)
-            try:
-                copy(leaf)
-            except StopForward:
-                pass
+            forward_until(copy, leaf)
             torch.autograd.grad(out[-1].mean(), leaf)
 
     return seconds(step, repeats)

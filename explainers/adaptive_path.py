@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from explainers.path_integral import Forward
+from explainers.path_integral import Forward, path_gradients
 
 TOLERANCE = 0.01  # gap / |logit change|
 MAX_STEPS = 256
@@ -40,15 +40,11 @@ def point_gradients(forward: Forward, baseline: torch.Tensor, difference: torch.
                     batch: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The target's gradient at each path point ``alphas`` (len, *x.shape[1:]), and its logits."""
     grads, logits = [], []
-    shape = (-1,) + (1,) * (baseline.dim() - 1)
-    with torch.enable_grad():
-        for start in range(0, len(alphas), batch):
-            a = alphas[start:start + batch].view(shape)
-            path = (baseline + a * difference).requires_grad_(True)
-            out = forward(path)[:, target]
-            (grad,) = torch.autograd.grad(out.sum(), path)
-            grads.append(grad.detach())
-            logits.append(out.detach())
+    for start in range(0, len(alphas), batch):
+        grad, out = path_gradients(forward, baseline, difference, alphas[start:start + batch],
+                                   target)
+        grads.append(grad[:, 0])
+        logits.append(out[:, 0])
     return torch.cat(grads), torch.cat(logits)
 
 

@@ -28,6 +28,17 @@ class MethodFn(Protocol):
     def __call__(self, model: Classifier, data: Any, target: int, **params: Any) -> MethodOutput: ...
 
 
+class BatchFn(Protocol):
+    """A method's batched form: (N, h, w) maps and (N, classes) logits for images ``x``
+    (N, 3, H, W, preprocessed) and their ``targets`` (N,). ``net``: the network to explain
+    (default: the model's own, or the private copy the method needs); ``create_graph``:
+    the maps stay differentiable in ``x``. On a batch of one it gives the registered map."""
+
+    def __call__(self, model: Classifier, x: torch.Tensor, targets: torch.Tensor, *,
+                 net: torch.nn.Module | None = None, create_graph: bool = False,
+                 **params: Any) -> tuple[torch.Tensor, torch.Tensor]: ...
+
+
 class UnknownMethodError(ValueError):
     """No method of that name is registered."""
 
@@ -58,6 +69,8 @@ class ExplainerEntry:
     quick: dict[str, Any] = field(default_factory=dict)
     model_choices: dict[str, ModelChoices] = field(default_factory=dict)
     provides: tuple[str, ...] = ()
+    batch_fn: BatchFn | None = None
+    differentiable: dict[str, Any] | None = None
 
     def is_compatible(self, model: Classifier) -> bool:
         return model.modality == self.modality and self.fits(model)
@@ -92,7 +105,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                        choices: dict[str, tuple[Any, ...]] | None = None,
                        quick: dict[str, Any] | None = None,
                        model_choices: dict[str, ModelChoices] | None = None,
-                       provides: tuple[str, ...] = (), **defaults: Any):
+                       provides: tuple[str, ...] = (), batch_fn: BatchFn | None = None,
+                       differentiable: dict[str, Any] | None = None, **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
     ``choices`` lists the allowed values of a parameter that takes one of a few
@@ -101,6 +115,9 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
     ``quick``: cheap settings that still give a real map, used by the smoke tests and the
     benchmarks' quick mode. ``provides``: names of ``extras`` the method returns that a
     page can draw (e.g. ``"attentions"``), so pages find methods by what they give.
+    ``batch_fn``: the same map for a batch of images in one pass (the audit uses it).
+    ``differentiable``: settings under which ``batch_fn(create_graph=True)`` is cheap enough
+    for an attack to follow its gradient (the fragility lesson offers these methods).
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
@@ -108,7 +125,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
             raise ValueError(f"method {name!r} registered twice")
         _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary,
                                         dict(choices or {}), dict(quick or {}),
-                                        dict(model_choices or {}), tuple(provides))
+                                        dict(model_choices or {}), tuple(provides), batch_fn,
+                                        None if differentiable is None else dict(differentiable))
         return fn
 
     return wrap
@@ -127,6 +145,17 @@ def explainer_entry(name: str) -> ExplainerEntry:
 def compatible_methods(model: Classifier) -> list[ExplainerEntry]:
     """The methods the pages and the command line may offer for this model."""
     return [e for e in _ENTRIES.values() if e.is_compatible(model)]
+
+
+def batched_methods(modality: Modality = "image") -> list[str]:
+    """Methods with a batched form (``batch_fn``): one pass for a whole batch."""
+    return [e.name for e in explainer_entries(modality) if e.batch_fn is not None]
+
+
+def differentiable_methods(modality: Modality = "image") -> list[str]:
+    """Methods whose map an attack can differentiate (``differentiable`` settings given)."""
+    return [e.name for e in explainer_entries(modality)
+            if e.batch_fn is not None and e.differentiable is not None]
 
 
 def providing(model: Classifier, extra: str) -> ExplainerEntry | None:

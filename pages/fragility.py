@@ -5,7 +5,7 @@ import streamlit as st
 from components.fragility_view import change_rows, difference_image, map_view, region_outline
 from dashboard_cache import SAMPLE_PREFIX, Upload, cached_fragility, cached_model
 from explainers import explainer_entry
-from explainers.fragility import KINDS, MAPS, AttackSettings
+from explainers.fragility import KINDS, AttackSettings, attackable_methods
 from inputs.image_io import ImageDecodeError
 from inputs.samples import SAMPLE_IMAGES
 from model_zoo import model_entries
@@ -30,8 +30,9 @@ with left:
     names = [e.name for e in model_entries("image")]
     model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
                               key="fragility_model")
-    method = st.selectbox("Method", list(MAPS), format_func=lambda m: explainer_entry(m).title,
-                          key="fragility_method")
+    methods = attackable_methods()
+    method = st.selectbox("Method", methods, index=methods.index("saliency"),
+                          format_func=lambda m: explainer_entry(m).title, key="fragility_method")
 with right:
     kind = st.radio("Attack", list(KINDS), format_func=KINDS.get, key="fragility_kind")
     region = None

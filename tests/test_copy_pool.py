@@ -9,7 +9,8 @@ import torch
 from explainers import explain
 from explainers.copy_pool import borrowed_copy, idle_copies
 from explainers.folded_norms import folded_module
-from explainers.image.cam import captured_leaf, layer_activations
+from explainers.hooks import captured
+from explainers.image.cam import layer_activations
 from tests.helpers import assert_untouched, hook_count
 
 
@@ -66,6 +67,6 @@ def test_the_graph_starts_at_the_layer_and_gives_the_same_gradient(zoo, chelsea)
     # Grad-CAM's copy has its batch norms folded (explainers/folded_norms): float rounding
     np.testing.assert_allclose(grads.numpy(), expected.numpy(), rtol=1e-3, atol=1e-6)
     np.testing.assert_allclose(acts.numpy(), outputs[-1].detach().numpy(), atol=1e-4)
-    with captured_leaf(layer):
+    with captured(layer, leaf=True):
         assert hook_count(copy) > 0
     assert hook_count(copy) == 0 and hook_count(model.module) == 0

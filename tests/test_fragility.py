@@ -8,7 +8,7 @@ from torch import nn
 
 from explainers import explain
 from explainers.fragility import AttackSettings, fragility
-from explainers.fragility.maps import MAPS, integrated_gradients_map, to_input_grid
+from explainers.fragility.maps import attackable_methods, differentiable_map, to_input_grid
 from explainers.fragility.metrics import centre_of_mass, map_change, top_k_intersection
 from explainers.fragility.objectives import make_objective, region_mask
 from explainers.fragility.smooth import SoftplusReLU6, smoothed_copy
@@ -53,21 +53,36 @@ def test_smoothed_copy_swaps_relus_and_shares_weights(tiny):
     assert_untouched(tiny.module)
 
 
-@pytest.mark.parametrize("method", list(MAPS))
+def test_the_attackable_methods_come_from_the_registry():
+    assert set(attackable_methods()) == {"saliency", "grad_x_input", "integrated_gradients",
+                                         "gradcam"}
+
+
+@pytest.mark.parametrize("method", attackable_methods())
 def test_differentiable_maps_equal_the_registered_methods(tiny, method):
     x = torch.rand(1, 3, 32, 32)
     net = private_copy(tiny.module)
-    layer = tiny.target_layers(net)[-1] if method == "gradcam" else None
     params = {"steps": 50} if method == "integrated_gradients" else {}
     with torch.enable_grad():
-        fn = integrated_gradients_map if params else MAPS[method]
-        _, ours = fn(net, x.clone().requires_grad_(True), 1, layer, **params)
+        _, ours = differentiable_map(tiny, method, net, x.clone().requires_grad_(True), 1,
+                                     **params)
     ours = to_input_grid(ours, (32, 32)).detach().numpy()
     # the registry's IG adapts its steps and starts from the blurred image by default; the
     # attack's differentiable IG is the classic one, from black, at fixed steps
     fixed = {"adaptive": False, "baseline": "black"} if params else {}
     theirs = explain(tiny, method, x[0], target=1, **params, **fixed).scores
     assert np.allclose(ours, theirs, atol=1e-5 * max(1.0, np.abs(theirs).max()))
+
+
+def test_differentiable_maps_have_a_gradient_in_the_input(tiny):
+    """create_graph: a second derivative through the map reaches the input (the attack's)."""
+    net = smoothed_copy(tiny.module, 10.0)
+    for method in attackable_methods():
+        x = torch.rand(1, 3, 32, 32).requires_grad_(True)
+        with torch.enable_grad():
+            _, scores = differentiable_map(tiny, method, net, x, 1)
+            (grad,) = torch.autograd.grad(scores.pow(2).sum(), x)
+        assert grad.abs().sum() > 0, method
 
 
 def test_map_measures_on_hand_made_maps():
@@ -143,7 +158,7 @@ def smoothed_cam(model, beta: float, image: torch.Tensor, label: int) -> np.ndar
     net = smoothed_copy(model.module, beta)
     x = quantise(model.preprocess(image)).requires_grad_(True)
     with torch.enable_grad():
-        _, cam = MAPS["gradcam"](net, x, label, model.target_layers(net)[-1])
+        _, cam = differentiable_map(model, "gradcam", net, x, label)
     return to_input_grid(cam, tuple(x.shape[-2:])).detach().numpy()
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainers.fragility.maps import MAPS, to_input_grid
+from explainers.fragility.maps import attackable_methods, differentiable_map, to_input_grid
 from explainers.fragility.metrics import TOP_K
 from explainers.fragility.objectives import make_objective
 from explainers.fragility.smooth import set_beta, smoothed_copy
@@ -68,17 +68,18 @@ def grid_project(x0: torch.Tensor, x: torch.Tensor, epsilon: float) -> torch.Ten
 
 def real_map(model: ImageClassifier, net, x: torch.Tensor, method: str, label: int):
     """(logits, map at the input's size) of the method on ``net``, detached."""
-    layer = model.target_layers(net)[-1] if method == "gradcam" else None
     with torch.enable_grad():
-        logits, scores = MAPS[method](net, x.detach().requires_grad_(True), label, layer)
+        logits, scores = differentiable_map(model, method, net, x.detach().requires_grad_(True),
+                                            label)
     return logits.detach(), to_input_grid(scores, tuple(x.shape[-2:])).detach()
 
 
 def attack(model: ImageClassifier, image: torch.Tensor, method: str,
            settings: AttackSettings = AttackSettings()) -> Attacked:
     """Attack ``method``'s map of ``model``'s predicted class on a (3, H, W) image in [0, 1]."""
-    if method not in MAPS:
-        raise ValueError(f"no attack for method {method!r}; choose one of {', '.join(MAPS)}")
+    if method not in attackable_methods():
+        raise ValueError(f"no attack for method {method!r}; choose one of "
+                         f"{', '.join(attackable_methods())}")
     if not 0 < settings.epsilon <= 1 or settings.steps < 1:
         raise ValueError("the attack needs 0 < epsilon <= 1 and steps >= 1")
     started = time.perf_counter()
@@ -88,14 +89,13 @@ def attack(model: ImageClassifier, image: torch.Tensor, method: str,
     label, start = int(logits.argmax()), torch.softmax(logits, -1)
     _, original = real_map(model, plain, x0, method, label)
     objective = make_objective(settings.kind, original.numpy(), settings.k, settings.region)
-    smooth_layer = model.target_layers(smooth)[-1] if method == "gradcam" else None
     x, best, best_score, curve = x0.clone(), x0, float(objective(original)), []
     for step in range(settings.steps):
         set_beta(smooth, settings.beta_start * (settings.beta_end / settings.beta_start)
                  ** (step / max(settings.steps - 1, 1)))
         with torch.enable_grad():
             delta = (x - x0).requires_grad_(True)
-            logits, scores = MAPS[method](smooth, x0 + delta, label, smooth_layer)
+            logits, scores = differentiable_map(model, method, smooth, x0 + delta, label)
             loss = objective(to_input_grid(scores, tuple(x0.shape[-2:])))
             loss = loss + OUTPUT_WEIGHT * (torch.softmax(logits, -1) - start).pow(2).sum()
             (grad,) = torch.autograd.grad(loss, delta)

@@ -1,6 +1,9 @@
 """Attribution maps that stay differentiable in the input (``create_graph=True``), so an
-attack can follow the gradient of a map (a double backward). Same formulas as the
-registered methods: on an unsmoothed copy they give the same maps (tested).
+attack can follow the gradient of a map (a double backward).
+
+The methods are the registry's ``differentiable`` ones, and each map is the method's own
+batched form (``batch_fn``) run on the given network (a private or a softplus-smoothed copy)
+with its ``differentiable`` settings: one formula per method, here and on the pages.
 """
 from __future__ import annotations
 
@@ -10,50 +13,30 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from explainers.path_integral import gauss_legendre
-from explainers.private_copy import captured_output
+from explainers.registry import differentiable_methods, explainer_entry
+from model_zoo import ImageClassifier
 
-# map_fn(net, x, target, layer) -> (logits (1, K), map (h, w)); x requires grad
-MapFn = Callable[[nn.Module, torch.Tensor, int, "nn.Module | None"], tuple[torch.Tensor, torch.Tensor]]
-ATTACK_IG_STEPS = 8  # path points inside the attack; the reported maps use the method's own
-
-
-def _grad(score: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    return torch.autograd.grad(score, x, create_graph=True)[0]
+# map_fn(model, net, x, target) -> (logits (1, K), map (h, w)); x requires grad
+MapFn = Callable[[ImageClassifier, nn.Module, torch.Tensor, int], tuple[torch.Tensor, torch.Tensor]]
 
 
-def saliency_map(net, x, target, layer=None):
-    logits = net(x)
-    return logits, _grad(logits[:, target].sum(), x).abs().amax(dim=1)[0]
+def attackable_methods() -> list[str]:
+    """The image methods whose maps an attack can follow (registry order)."""
+    return differentiable_methods("image")
 
 
-def grad_x_input_map(net, x, target, layer=None):
-    logits = net(x)
-    return logits, (_grad(logits[:, target].sum(), x) * x).sum(dim=1)[0]
-
-
-def integrated_gradients_map(net, x, target, layer=None, steps: int = ATTACK_IG_STEPS):
-    """IG from black (Sundararajan et al. 2017, eq. 1), Gauss-Legendre nodes, one batch."""
-    alphas, weights = gauss_legendre(steps)
-    path = alphas.view(-1, 1, 1, 1) * x
-    outputs = net(torch.cat([x, path]))
-    grads = _grad(outputs[1:, target].sum(), path)
-    return outputs[:1], (x * (grads * weights.view(-1, 1, 1, 1)).sum(0, keepdim=True)).sum(1)[0]
-
-
-def gradcam_map(net, x, target, layer):
-    """Grad-CAM (Selvaraju et al. 2017, eq. 1-2) at ``layer`` of ``net`` (a private copy)."""
-    with captured_output(layer) as outputs:
-        logits = net(x)
-    activations = outputs[-1]
-    grads = _grad(logits[:, target].sum(), activations)
-    cam = F.relu((grads.mean(dim=(2, 3), keepdim=True) * activations).sum(1))[0]
-    return logits, cam
-
-
-MAPS: dict[str, MapFn] = {"saliency": saliency_map, "grad_x_input": grad_x_input_map,
-                          "integrated_gradients": integrated_gradients_map,
-                          "gradcam": gradcam_map}
+def differentiable_map(model: ImageClassifier, method: str, net: nn.Module, x: torch.Tensor,
+                       target: int, **params) -> tuple[torch.Tensor, torch.Tensor]:
+    """(logits (1, K), map (h, w)) of ``method`` on ``net`` for ``x`` (1, 3, H, W), kept in
+    ``x``'s graph; ``params`` override the method's ``differentiable`` settings."""
+    entry = explainer_entry(method)
+    if entry.differentiable is None or entry.batch_fn is None:
+        raise ValueError(f"no differentiable map for method {method!r}; choose one of "
+                         f"{', '.join(attackable_methods())}")
+    settings = {**entry.defaults, **entry.differentiable, **params}
+    maps, logits = entry.batch_fn(model, x, torch.tensor([target]), net=net, create_graph=True,
+                                  **settings)
+    return logits, maps[0]
 
 
 def to_input_grid(scores: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:

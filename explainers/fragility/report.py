@@ -12,7 +12,7 @@ import torch
 
 from explainers.fragility.attack import AttackSettings, Attacked, attack
 from explainers.fragility.defence import defence_beta, defence_name
-from explainers.fragility.maps import MAPS, to_input_grid
+from explainers.fragility.maps import differentiable_map, to_input_grid
 from explainers.fragility.metrics import MapChange, map_change
 from explainers.fragility.smooth import smoothed_copy
 from explainers.progress import progress_span
@@ -63,11 +63,11 @@ def pair(model: ImageClassifier, method: str, done: Attacked, **params) -> MapPa
 def beta_smoothed_pair(model: ImageClassifier, method: str, done: Attacked,
                        beta: float) -> MapPair:
     net = smoothed_copy(model.module, beta)
-    layer = model.target_layers(net)[-1] if method == "gradcam" else None
     maps = []
     for x in (done.original, done.attacked):
         with torch.enable_grad():
-            _, scores = MAPS[method](net, x.detach().clone().requires_grad_(True), done.label, layer)
+            _, scores = differentiable_map(model, method, net,
+                                           x.detach().clone().requires_grad_(True), done.label)
         maps.append(to_input_grid(scores, tuple(x.shape[-2:])).detach().numpy())
     return MapPair(maps[0], maps[1], map_change(*maps))
 

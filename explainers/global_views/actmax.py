@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from explainers.global_views import objectives as obj
-from explainers.global_views.layers import LOGITS, StopForward, reading
+from explainers.global_views.layers import LOGITS, named_layer
+from explainers.hooks import captured, forward_until
 from explainers.global_views.parameterisation import make_image
 from explainers.global_views.transforms import norm_penalties, random_affine, total_variation
 from explainers.private_copy import private_copy
@@ -104,11 +105,8 @@ def objective_scores(copy: torch.nn.Module, objective: obj.Objective, x: torch.T
     """(N,) objective values; the forward ends at the objective's layer when ``stop``."""
     if objective.layer == LOGITS:
         return obj.scores(objective, copy(x))
-    with reading(copy, objective.layer, stop=stop) as outputs:
-        try:
-            copy(x)
-        except StopForward:
-            pass
+    with captured(named_layer(copy, objective.layer), stop=stop) as outputs:
+        forward_until(copy, x)
     return obj.scores(objective, outputs[-1])
 
 

@@ -13,8 +13,9 @@ import numpy as np
 import torch
 
 from inputs.datasets import Dataset
-from explainers.global_views.layers import (LOGITS, check_layer, projection_layer_names,
-                                            reading)
+from explainers.global_views.layers import (LOGITS, check_layer, named_layer,
+                                            projection_layer_names)
+from explainers.hooks import captured
 from explainers.private_copy import private_copy
 from explainers.progress import report
 from model_zoo import Classifier, ImageClassifier, TextClassifier
@@ -78,7 +79,7 @@ def extract(model: Classifier, dataset: Dataset, layer: str, batch: int | None =
     feats, logits = [], []
     batches = (image_batches(model, dataset.items, batch) if is_image
                else text_batches(model, dataset.items, order, batch))
-    with torch.inference_mode(), reading(copy, layer) as outputs:
+    with torch.inference_mode(), captured(named_layer(copy, layer)) as outputs:
         for done, inputs in enumerate(batches, start=1):
             if is_image:
                 out, mask = copy(inputs), None

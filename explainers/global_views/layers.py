@@ -1,23 +1,21 @@
 """Naming the layers a global view can read, and reading them on a private copy.
 
 Layers are named by their dotted module path (``model.module.get_submodule(name)``);
-the hook always goes on a private copy of the shared model, never on the model itself.
+the hook (``explainers.hooks.captured``) always goes on a private copy of the shared model,
+never on the model itself.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
+from contextlib import ExitStack
 
 import torch
 from torch import nn
 
+from explainers.hooks import captured
+
 from model_zoo import Classifier, ImageClassifier
 
 LOGITS = "logits"  # the model's output, offered alongside the named layers
-
-
-class StopForward(Exception):
-    """Raised by a hook to skip the rest of the network once the layer is read."""
 
 
 def conv_layer_names(model: ImageClassifier) -> list[str]:
@@ -49,29 +47,10 @@ def projection_layer_names(model: Classifier) -> list[str]:
     return transformer_layer_names(model.module) + [LOGITS]
 
 
-def first_tensor(output: object) -> torch.Tensor:
-    """A layer's output, or the first element of a tuple output (transformer layers)."""
-    return output if isinstance(output, torch.Tensor) else output[0]
-
-
-@contextmanager
-def reading(copy: nn.Module, layer: str, stop: bool = False) -> Iterator[list[torch.Tensor]]:
-    """Capture ``layer``'s output on a private copy; with ``stop``, end the forward there."""
-    outputs: list[torch.Tensor] = []
-
-    def hook(_module, _inputs, output) -> None:
-        outputs.append(first_tensor(output))
-        if stop:
-            raise StopForward
-
-    if layer == LOGITS:
-        yield outputs
-        return
-    handle = copy.get_submodule(layer).register_forward_hook(hook)
-    try:
-        yield outputs
-    finally:
-        handle.remove()
+def named_layer(copy: nn.Module, layer: str) -> nn.Module | None:
+    """The module called ``layer`` in a private copy; None for ``LOGITS`` (the output itself),
+    which ``explainers.hooks.captured`` then leaves unhooked."""
+    return None if layer == LOGITS else copy.get_submodule(layer)
 
 
 def check_layer(model: Classifier, layer: str, allowed: list[str]) -> None:
@@ -85,16 +64,11 @@ def layer_shapes(model: ImageClassifier, names: list[str]) -> dict[str, tuple[in
     from explainers.private_copy import private_copy
 
     copy = private_copy(model.module)
-    shapes: dict[str, tuple[int, ...]] = {}
-    handles = [copy.get_submodule(n).register_forward_hook(
-        lambda _m, _i, out, n=n: shapes.__setitem__(n, tuple(first_tensor(out).shape[1:])))
-        for n in names if n != LOGITS]
-    try:
-        with torch.inference_mode():
-            logits = copy(torch.zeros(1, 3, *model.input_size))
-    finally:
-        for handle in handles:
-            handle.remove()
+    layers = [n for n in names if n != LOGITS]
+    with ExitStack() as stack, torch.inference_mode():
+        outputs = [stack.enter_context(captured(copy.get_submodule(n))) for n in layers]
+        logits = copy(torch.zeros(1, 3, *model.input_size))
+    shapes = {n: tuple(out[-1].shape[1:]) for n, out in zip(layers, outputs)}
     if LOGITS in names:
         shapes[LOGITS] = tuple(logits.shape[1:])
     return shapes

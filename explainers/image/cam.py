@@ -2,22 +2,24 @@
 
 A variant only says how to weigh the layer's channels from its activations and
 gradients (per channel, or per channel and position); the hook (on a private copy),
-the gradient, the weighted sum and the ReLU live here once.
+the gradient, the weighted sum and the ReLU live here once, for a batch of images (the
+registered methods run it on a batch of one, the audit and the attack on many).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 import torch
+from torch import nn
 
 from explainers.copy_pool import borrowed_copy
 from explainers.folded_norms import folded_module
-from explainers.private_copy import captured_output
+from explainers.gradients import Targets, layer_gradient
+from explainers.hooks import captured
 from explainers.registry import MethodOutput
 from model_zoo import Classifier, ImageClassifier
 
-# weigh(A, dA) -> (1, K) channel weights or (1, K, h, w) per-position weights; dA is None
+# weigh(A, dA) -> (N, K) channel weights or (N, K, h, w) per-position weights; dA is None
 # for gradient-free variants.
 ChannelWeights = Callable[[torch.Tensor, torch.Tensor | None], torch.Tensor]
 
@@ -33,62 +35,62 @@ def pick_layer(layers: list[torch.nn.Module], layer: int) -> torch.nn.Module:
     return layers[int(layer)]
 
 
-@contextmanager
-def captured_leaf(layer: torch.nn.Module) -> Iterator[list[torch.Tensor]]:
-    """Replace ``layer``'s output by a detached copy that requires grad, and collect it.
-
-    The graph then starts at the layer: the forward pass below it records nothing for
-    autograd (frozen weights, an input without grad), so it runs as fast as inference.
-    captum's LayerGradCam hooks the same way; with the input needing grad as well, we
-    recorded the whole network and were slower than captum (issue 12).
-    """
-    outputs: list[torch.Tensor] = []
-
-    def leaf(_module, _inputs, out: torch.Tensor) -> torch.Tensor:
-        outputs.append(out.detach().requires_grad_(True))
-        return outputs[-1]
-
-    handle = layer.register_forward_hook(leaf)
-    try:
-        yield outputs
-    finally:
-        handle.remove()
-
-
-def layer_activations(model: ImageClassifier, x: torch.Tensor, target: int, layer: int,
+def layer_activations(model: ImageClassifier, x: torch.Tensor, target: Targets, layer: int,
                       gradient: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """The layer's activations (1, K, h, w) and, if asked, d logit[target] / d activations.
+    """The layer's activations (N, K, h, w) and, if asked, d logit[target] / d activations.
 
     The hook sits on a private copy borrowed from a pool (one caller at a time) and is
-    removed on exit; gradients come from ``torch.autograd.grad`` (no ``.backward()``). The
+    removed on exit; gradients come from ``explainers.gradients.layer_gradient``. The
     copy's batch norms are folded into its convolutions (``explainers.folded_norms``).
     """
     with borrowed_copy(folded_module(model.module, model.target_layers)) as copy:
         chosen = pick_layer(model.target_layers(copy), layer)
         if not gradient:
-            with captured_output(chosen) as outputs, torch.inference_mode():
+            with captured(chosen) as outputs, torch.inference_mode():
                 copy(x.float())
             return outputs[-1].clone(), None  # a normal tensor, usable outside inference mode
-        with captured_leaf(chosen) as outputs, torch.enable_grad():
-            logits = copy(x.detach().float())
-            activations = outputs[-1]
-            (gradients,) = torch.autograd.grad(logits[:, target].sum(), activations)
-    return activations.detach(), gradients
+        activations, gradients, _ = layer_gradient(copy, chosen, x, target)
+    return activations, gradients
+
+
+def weighted_maps(activations: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """ReLU(sum_k w_k A_k), (N, h, w); ``weights`` is (N, K) or (N, K, h, w)."""
+    if weights.dim() == 2:
+        weights = weights[:, :, None, None]
+    return torch.relu((weights * activations).sum(1))
 
 
 def weighted_map(activations: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """ReLU(sum_k w_k A_k), (h, w); ``weights`` is (1, K) or (1, K, h, w)."""
-    if weights.dim() == 2:
-        weights = weights[:, :, None, None]
-    return torch.relu((weights * activations).sum(1))[0]
+    """``weighted_maps`` of a batch of one: (h, w)."""
+    return weighted_maps(activations, weights)[0]
 
 
 def class_activation_map(model: ImageClassifier, x: torch.Tensor, target: int, layer: int,
                          weigh: ChannelWeights, gradient: bool = True) -> MethodOutput:
     """ReLU(sum_k w_k A_k) at the chosen layer, where ``weigh(A, dA) -> w``."""
+    if gradient:  # the batched form, on a batch of one: one formula for both
+        maps, _ = cam_maps(model, x, target, layer, weigh)
+        return MethodOutput(scores=maps[0], model_evals=1)
     activations, gradients = layer_activations(model, x, target, layer, gradient)
     return MethodOutput(scores=weighted_map(activations, weigh(activations, gradients)),
                         model_evals=1)
+
+
+def cam_maps(model: ImageClassifier, x: torch.Tensor, targets: Targets, layer: int,
+             weigh: ChannelWeights, net: nn.Module | None = None,
+             create_graph: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, h, w) maps and (N, classes) logits of a gradient CAM for a batch, one pass each way.
+
+    ``net``: a private copy to hook (default: a folded copy from the pool); ``create_graph``
+    keeps the maps differentiable in ``x`` (the fragility attack). ``weigh`` must treat the
+    images of the batch independently (Grad-CAM, Grad-CAM++, Layer-CAM do).
+    """
+    if net is None:
+        with borrowed_copy(folded_module(model.module, model.target_layers)) as copy:
+            return cam_maps(model, x, targets, layer, weigh, copy, create_graph)
+    chosen = pick_layer(model.target_layers(net), layer)
+    activations, gradients, logits = layer_gradient(net, chosen, x, targets, create_graph)
+    return weighted_maps(activations, weigh(activations, gradients)), logits
 
 
 def cam_layer_names(model: ImageClassifier) -> list[str]:

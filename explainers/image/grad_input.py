@@ -3,14 +3,24 @@ summed over RGB; equals Integrated Gradients from black for a linear model."""
 from __future__ import annotations
 
 import torch
+from torch import nn
 
-from explainers.gradients import target_gradient
+from explainers.gradients import input_gradient
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
 
+def grad_x_input_batch(model: ImageClassifier, x: torch.Tensor, targets: torch.Tensor, *,
+                       net: nn.Module | None = None,
+                       create_graph: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient x input maps (N, H, W) and logits for a batch."""
+    grad, logits = input_gradient(net or model.module, x, targets, create_graph)
+    return (grad * x).sum(dim=1), logits
+
+
 @register_explainer("grad_x_input", title="Gradient × input", modality="image", signed=True,
+                    batch_fn=grad_x_input_batch, differentiable={},
                     summary="Pixel value times the target logit's gradient, summed over RGB.")
 def grad_x_input(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
-    grad = target_gradient(model.module, x, target)
-    return MethodOutput(scores=(grad * x).sum(dim=1)[0], model_evals=1)
+    return MethodOutput(scores=grad_x_input_batch(model, x, torch.tensor([target]))[0][0],
+                        model_evals=1)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import torch
+from torch import nn
 
-from explainers.image.cam import CAM_LAYERS, class_activation_map, has_cam_layers
+from explainers.image.cam import CAM_LAYERS, cam_maps, has_cam_layers
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -12,8 +13,17 @@ def mean_gradient(activations: torch.Tensor, gradients: torch.Tensor) -> torch.T
     return gradients.mean(dim=(2, 3))
 
 
+def gradcam_batch(model: ImageClassifier, x: torch.Tensor, targets: torch.Tensor, *,
+                  net: nn.Module | None = None, create_graph: bool = False,
+                  layer: int = -1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Grad-CAM maps (N, h, w) and logits for a batch: one forward and one backward."""
+    return cam_maps(model, x, targets, layer, mean_gradient, net, create_graph)
+
+
 @register_explainer("gradcam", title="Grad-CAM", modality="image", signed=False,
                     fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
+                    batch_fn=gradcam_batch, differentiable={},
                     summary="Last conv layer's channels weighted by their mean gradient.")
 def gradcam(model: ImageClassifier, x: torch.Tensor, target: int, layer: int = -1) -> MethodOutput:
-    return class_activation_map(model, x, target, layer, mean_gradient)
+    return MethodOutput(scores=gradcam_batch(model, x, torch.tensor([target]), layer=layer)[0][0],
+                        model_evals=1)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from explainers.adaptive_path import MAX_STEPS, adaptive_integrated_gradients
-from explainers.path_integral import integrated_gradients
+from explainers.path_integral import integrated_gradients, integrated_gradients_batch
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -44,10 +45,39 @@ def baseline_image(x: torch.Tensor, kind: str, seed: int = 0) -> torch.Tensor:
     raise ValueError(f"unknown baseline {kind!r}; choose one of {', '.join(BASELINES)}")
 
 
+def baseline_images(x: torch.Tensor, kind: str) -> torch.Tensor:
+    """``baseline_image`` of each row of a batch (each as if explained alone)."""
+    return torch.cat([baseline_image(row[None], kind) for row in x])
+
+
+def integrated_gradients_maps(model: ImageClassifier, x: torch.Tensor, targets: torch.Tensor, *,
+                              net: nn.Module | None = None, create_graph: bool = False,
+                              steps: int = 16, adaptive: bool = True,
+                              baseline: str = DEFAULT_BASELINE,
+                              batch: int = 16) -> tuple[torch.Tensor, torch.Tensor]:
+    """IG maps (N, H, W), summed over RGB, and logits for a batch: fixed steps run the whole
+    batch in each pass; adaptive steps depend on the image, so those run one by one."""
+    forward, start = net or model.module, baseline_images(x, baseline)
+    if not adaptive:
+        attributions, _, logits = integrated_gradients_batch(forward, x, start, targets, steps,
+                                                             batch, create_graph)
+        return attributions.sum(dim=1), logits
+    if create_graph:
+        raise ValueError("adaptive Integrated Gradients is not differentiable; use adaptive=False")
+    maps = [adaptive_integrated_gradients(forward, x[i:i + 1], start[i:i + 1], int(t),
+                                          start_steps=min(steps, MAX_STEPS), batch=batch)
+            .attributions.sum(dim=1)[0] for i, t in enumerate(targets)]
+    with torch.inference_mode():
+        logits = forward(x.float())
+    return torch.stack(maps), logits.clone()
+
+
 @register_explainer("integrated_gradients", title="Integrated Gradients", modality="image",
                     signed=True, steps=16, adaptive=True, baseline=DEFAULT_BASELINE, batch=16,
                     quick={"steps": 8, "adaptive": False},
-                    choices={"baseline": BASELINES},
+                    choices={"baseline": BASELINES}, batch_fn=integrated_gradients_maps,
+                    differentiable={"steps": 8, "adaptive": False, "baseline": "black",
+                                    "batch": 8},
                     summary="Gradients averaged along a path from a baseline image "
                             "(black, blurred, uniform noise or white). Adaptive: path points "
                             "are added where each interval's own error is largest until the "

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import torch
+from torch import nn
 
-from explainers.gradients import target_gradient
+from explainers.gradients import input_gradient
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -13,8 +14,17 @@ def gradient_magnitude(grad: torch.Tensor) -> torch.Tensor:
     return grad.abs().amax(dim=1)
 
 
+def saliency_batch(model: ImageClassifier, x: torch.Tensor, targets: torch.Tensor, *,
+                   net: nn.Module | None = None,
+                   create_graph: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Saliency maps (N, H, W) and logits for a batch: one forward and one backward."""
+    grad, logits = input_gradient(net or model.module, x, targets, create_graph)
+    return gradient_magnitude(grad), logits
+
+
 @register_explainer("saliency", title="Saliency (gradient)", modality="image", signed=False,
+                    batch_fn=saliency_batch, differentiable={},
                     summary="Magnitude of the target logit's gradient at each pixel.")
 def saliency(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
-    grad = target_gradient(model.module, x, target)
-    return MethodOutput(scores=gradient_magnitude(grad)[0], model_evals=1)
+    return MethodOutput(scores=saliency_batch(model, x, torch.tensor([target]))[0][0],
+                        model_evals=1)

@@ -15,7 +15,7 @@ from contextlib import ExitStack
 import torch
 
 from explainers.copy_pool import borrowed_copy
-from explainers.private_copy import captured_output
+from explainers.hooks import captured
 from explainers.registry import MethodOutput, register_explainer
 from explainers.text.rollout import attention_rollout
 from model_zoo import Classifier, ImageClassifier
@@ -45,7 +45,7 @@ ATTENTION_CHOICES = {"layer": attention_layer_choices, "head": attention_head_ch
 def image_attentions(model: ImageClassifier, x: torch.Tensor) -> torch.Tensor:
     """(layers, heads, T, T) attention weights of one image, from hooks on a private copy."""
     with borrowed_copy(model.module) as copy, ExitStack() as stack, torch.inference_mode():
-        captured = [stack.enter_context(captured_output(p)) for p in attention_probes(copy)]
+        captured = [stack.enter_context(captured(p)) for p in attention_probes(copy)]
         copy(x.float())
     return torch.stack([c[-1][0] for c in captured]).float().clone()
 
