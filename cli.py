@@ -120,8 +120,7 @@ def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, 
     """ROAD (MoRF/LeRF, random maps' mean and spread, verdict) and, for comparison with
     papers, pixel deletion/insertion areas of the map and of a seeded random map. A signed
     map is ordered by value, or by |value| when ``rank`` is "magnitude"."""
-    from explainers.metrics import deletion_insertion, random_baseline
-
+    from explainers.metrics import deletion_insertion, random_baseline, schema
     from explainers.metrics.road import road_curves
     from explainers.metrics.road_verdict import random_road, road_payload
 
@@ -132,10 +131,10 @@ def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, 
     road = road_payload(road_curves(model, data, scores, result.target),
                         random_road(model, data, result.target))
     return {"ranked_by": "magnitude" if by_magnitude else "value",
-            "deletion_auc": round(ours.deletion_auc, 6),
-            "insertion_auc": round(ours.insertion_auc, 6),
-            "random_deletion_auc": round(chance.deletion_auc, 6),
-            "random_insertion_auc": round(chance.insertion_auc, 6)} | road
+            schema.DELETION_AUC: round(ours.deletion_auc, 6),
+            schema.INSERTION_AUC: round(ours.insertion_auc, 6),
+            schema.RANDOM_DELETION_AUC: round(chance.deletion_auc, 6),
+            schema.RANDOM_INSERTION_AUC: round(chance.insertion_auc, 6)} | road
 
 
 def cmd_sanity(args: argparse.Namespace) -> None:

@@ -22,6 +22,8 @@ from reportlab.platypus import (Image as PdfImage, KeepTogether, Paragraph, Simp
                                 Spacer, Table, TableStyle)
 from xml.sax.saxutils import escape
 
+from explainers.metrics import schema
+
 DISCLAIMER = ("Explanations show what drove this model's output; they are not a diagnosis. "
               "The bundled phantom model is a synthetic teaching model, not a diagnostic device.")
 
@@ -84,7 +86,7 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
         entry.cmap, entry.signed), 35), Paragraph(high, styles["BodyText"])]], hAlign="LEFT",
                 colWidths=[13 * mm, 37 * mm, 13 * mm])
     params = ", ".join(f"{k}={v}" for k, v in entry.params.items()) or "defaults"
-    rows = [["Parameters", params]] + [[k.replace("_", " "), f"{v:.3f}"]
+    rows = [["Parameters", params]] + [[schema.label(k), f"{v:.3f}"]
                                        for k, v in entry.scores.items()]
     if entry.faithfulness:
         rows.append(["Faithfulness (ROAD)", entry.faithfulness])

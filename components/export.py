@@ -5,6 +5,8 @@ import io
 
 import numpy as np
 
+from explainers.metrics import schema
+
 
 def scores_npz(maps: dict[str, np.ndarray]) -> bytes:
     """Named float32 maps in one compressed .npz (``np.load(f)[name]``)."""
@@ -15,33 +17,36 @@ def scores_npz(maps: dict[str, np.ndarray]) -> bytes:
 
 
 SCORE_COLUMNS = ("method", "method_title", "parameters", "class_index", "class_label",
-                 "seconds", "model_evaluations", "completeness_gap", "deletion_auc",
-                 "insertion_auc", "road_morf_auc", "road_lerf_auc", "road_gap", "road_verdict",
-                 "sanity_final_spearman", "sanity_insensitive",
-                 "sanity_blocks_randomised")
+                 "seconds", "model_evaluations", "completeness_gap", schema.DELETION_AUC,
+                 schema.INSERTION_AUC, schema.ROAD_MORF_AUC, schema.ROAD_LERF_AUC,
+                 schema.ROAD_GAP, schema.ROAD_VERDICT, schema.SANITY_FINAL_SPEARMAN,
+                 schema.SANITY_VERDICT, schema.SANITY_INSENSITIVE, schema.SANITY_BLOCKS)
 
 
 def score_record(method: str, title: str, params: dict, target: int, label: str, result,
                  auc=None, sanity=None, road=None, road_verdict: str | None = None) -> dict:
-    """One panel's facts as a flat dict (``SCORE_COLUMNS``); missing checks are None.
+    """One panel's facts as a flat dict (``SCORE_COLUMNS``, names from
+    ``explainers.metrics.schema``); missing checks are None.
 
     ``result`` is an ``Explanation``, ``auc`` a ``FaithfulnessScores`` (pixel deletion),
-    ``road`` a ``RoadCurves`` with its verdict's outcome, ``sanity`` a ``SanityReport``.
+    ``road`` a ``RoadCurves`` with its verdict's outcome, ``sanity`` a ``SanityReport`` (its
+    verdict is the badge's: the whole curve).
     """
+    road_keys = (schema.ROAD_MORF_AUC, schema.ROAD_LERF_AUC, schema.ROAD_GAP)
     return {
         "method": method, "method_title": title, "parameters": dict(params),
         "class_index": int(target), "class_label": label,
         "seconds": round(float(result.seconds), 4), "model_evaluations": int(result.model_evals),
         "completeness_gap": None if result.delta is None else float(result.delta),
-        "deletion_auc": None if auc is None else round(float(auc.deletion_auc), 6),
-        "insertion_auc": None if auc is None else round(float(auc.insertion_auc), 6),
-        "road_morf_auc": None if road is None else round(float(road.morf_auc), 6),
-        "road_lerf_auc": None if road is None else round(float(road.lerf_auc), 6),
-        "road_gap": None if road is None else round(float(road.gap), 6),
-        "road_verdict": road_verdict,
-        "sanity_final_spearman": None if sanity is None else round(float(sanity.final_spearman), 6),
-        "sanity_insensitive": None if sanity is None else bool(sanity.insensitive),
-        "sanity_blocks_randomised": None if sanity is None else len(sanity.steps),
+        schema.DELETION_AUC: None if auc is None else round(float(auc.deletion_auc), 6),
+        schema.INSERTION_AUC: None if auc is None else round(float(auc.insertion_auc), 6),
+        **(dict.fromkeys(road_keys) if road is None else schema.road_numbers(road)),
+        schema.ROAD_VERDICT: road_verdict,
+        schema.SANITY_FINAL_SPEARMAN: (None if sanity is None
+                                       else round(float(sanity.final_spearman), 6)),
+        schema.SANITY_VERDICT: None if sanity is None else sanity.verdict.outcome,
+        schema.SANITY_INSENSITIVE: None if sanity is None else bool(sanity.insensitive),
+        schema.SANITY_BLOCKS: None if sanity is None else len(sanity.steps),
     }
 
 

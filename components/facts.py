@@ -48,13 +48,6 @@ def faithfulness_caption(deletion_auc: float, insertion_auc: float) -> str:
     return f"deletion AUC {deletion_auc:.3f} ↓ · insertion AUC {insertion_auc:.3f} ↑"
 
 
-def sanity_badge(insensitive: bool, final_spearman: float) -> tuple[str, str]:
-    """(kind, text) of a panel's sanity-check badge after cascading randomisation."""
-    if insensitive:
-        return "warn", f"insensitive to the model (ρ {final_spearman:.2f})"
-    return "ok", f"sanity ✓ (ρ {final_spearman:.2f})"
-
-
 ROAD_NOTE = (
     "ROAD (Rong et al. 2022): pixels are removed in the map's order and filled in from their "
     "neighbours (noisy linear imputation), so the removal pattern itself tells the model "

@@ -14,6 +14,7 @@ from typing import Iterator
 import numpy as np
 from tqdm import tqdm
 
+from explainers.metrics.schema import ROAD_VERDICT, method_column
 from jobs.batch_work import BatchWork
 from jobs.engines import (EngineError, Pool, check_workers, connect, local_cpus, plan_pool,
                           run_local, run_ray)
@@ -140,7 +141,8 @@ def road_shares(table, methods) -> dict[str, dict[str, float]]:
     cannot be told from them, or is worse, and how many images that is."""
     shares = {}
     for method in methods:
-        codes = np.asarray(table[f"{method}_road_verdict"].to_numpy(zero_copy_only=False), float)
+        column = table[method_column(method, ROAD_VERDICT)]
+        codes = np.asarray(column.to_numpy(zero_copy_only=False), float)
         codes = codes[~np.isnan(codes)]
         n = max(len(codes), 1)
         shares[method] = {"beats_random": round(float((codes > 0).sum() / n), 4),

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from explainers.metrics.schema import (DELETION_AUC, INSERTION_AUC, RANDOM_ROAD_GAP_SPREAD,
+                                       ROAD_GAP, ROAD_SECONDS, ROAD_VERDICT, method_column)
 from inputs.image_io import ImageDecodeError, decode_image, to_tensor
 
 
@@ -42,7 +44,7 @@ class BatchWork:
     ``<m>_insertion_auc``, ``<m>_metrics_seconds``; with road ``<m>_road_gap``,
     ``<m>_road_verdict`` (+1 beats random, 0 cannot tell, -1 worse), ``<m>_road_seconds`` and
     per image ``random_road_gap_spread``), ``maps`` (npz bytes, one array per method) and
-    with overlays ``<m>_overlay`` (PNG bytes).
+    with overlays ``<m>_overlay`` (PNG bytes). Score names: ``explainers.metrics.schema``.
     """
 
     def __init__(self, model: str, methods: list[str], metrics: bool = False,
@@ -101,7 +103,7 @@ class BatchWork:
             from explainers.metrics.road_verdict import random_road
 
             baseline = random_road(self.model, x, target)
-            out["random_road_gap_spread"] = baseline.spread
+            out[RANDOM_ROAD_GAP_SPREAD] = baseline.spread
         for method in self.methods:
             result = self.run_method(method, x, target, seed)
             out["maps"][method] = result.scores
@@ -128,8 +130,8 @@ class BatchWork:
 
         started = time.perf_counter()
         result = deletion_insertion(self.model, x, scores, target)
-        return {f"{method}_deletion_auc": result.deletion_auc,
-                f"{method}_insertion_auc": result.insertion_auc,
+        return {method_column(method, DELETION_AUC): result.deletion_auc,
+                method_column(method, INSERTION_AUC): result.insertion_auc,
                 f"{method}_metrics_seconds": time.perf_counter() - started}
 
     def road_scores(self, method: str, x: torch.Tensor, scores: np.ndarray, target: int,
@@ -140,9 +142,9 @@ class BatchWork:
 
         started = time.perf_counter()
         curves = road_curves(self.model, x, scores, target)
-        return {f"{method}_road_gap": curves.gap,
-                f"{method}_road_verdict": VERDICT_CODES[verdict(curves, baseline).outcome],
-                f"{method}_road_seconds": time.perf_counter() - started}
+        return {method_column(method, ROAD_GAP): curves.gap,
+                method_column(method, ROAD_VERDICT): VERDICT_CODES[verdict(curves, baseline).outcome],
+                method_column(method, ROAD_SECONDS): time.perf_counter() - started}
 
     @staticmethod
     def overlay(rgb: np.ndarray, result) -> bytes:
@@ -176,12 +178,12 @@ class BatchWork:
         return cols
 
     def number_columns(self) -> list[str]:
-        names = ["random_road_gap_spread"] if self.road else []
+        names = [RANDOM_ROAD_GAP_SPREAD] if self.road else []
         for method in self.methods:
             names.append(f"{method}_seconds")
             if self.metrics:
-                names += [f"{method}_{k}" for k in ("deletion_auc", "insertion_auc",
-                                                     "metrics_seconds")]
+                names += [method_column(method, k) for k in (DELETION_AUC, INSERTION_AUC,
+                                                              "metrics_seconds")]
             if self.road:
-                names += [f"{method}_{k}" for k in ("road_gap", "road_verdict", "road_seconds")]
+                names += [method_column(method, k) for k in (ROAD_GAP, ROAD_VERDICT, ROAD_SECONDS)]
         return names

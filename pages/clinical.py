@@ -26,6 +26,7 @@ from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
                              cached_model, cached_panel_images, cached_phantom_dicom,
                              cached_software_version, cached_weights_digest, model_calls)
 from explainers import compatible_methods
+from explainers.metrics import schema
 from explainers.metrics.localisation import localisation_scores
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
@@ -162,7 +163,8 @@ def clinical_grid(sanity: dict) -> tuple[list, list]:
         if faithful:
             with status:
                 road = cached_grey_scores(model_name, method, item, target, (), result)
-            lines += [road_caption(road.numbers["ROAD_MoRF_auc"], road.numbers["ROAD_LeRF_auc"]),
+            lines += [road_caption(road.numbers[schema.ROAD_MORF_AUC],
+                                   road.numbers[schema.ROAD_LERF_AUC]),
                       road.faithfulness]
             scores |= road.numbers
             verdict = road.faithfulness

@@ -48,9 +48,19 @@ def phantom_set(count: int, seed: int) -> list[tuple[str, np.ndarray]]:
     return [(f"phantom:{seed}:{i}", to_rgb8(phantom_case(seed, i).image)) for i in range(count)]
 
 
+def current(row: dict) -> dict:
+    """A row written before the score schema: ``gap``/``verdict`` renamed (road_gap, ...)."""
+    from explainers.metrics.schema import current_names
+
+    old = {"gap": "road_gap", "verdict": "road_verdict"}
+    return {k: ({old.get(a, a): b for a, b in current_names(v).items()}
+                if isinstance(v, dict) else v) for k, v in row.items()}
+
+
 def one_image(model, rgb: np.ndarray, methods) -> dict:
     import torch
 
+    from explainers.metrics import schema
     from explainers.metrics.road import road_curves
     from explainers.metrics.road_verdict import random_road, verdict
     from explainers.run import explain
@@ -71,9 +81,8 @@ def one_image(model, rgb: np.ndarray, methods) -> dict:
             maps[f"{method} |map|"] = np.abs(result.scores)
         for name, scores in maps.items():
             curves = road_curves(model, x, scores, target)
-            row[name] = {"gap": curves.gap, "morf_auc": curves.morf_auc,
-                         "lerf_auc": curves.lerf_auc,
-                         "verdict": verdict(curves, baseline).outcome}
+            row[name] = schema.road_numbers(curves) | {
+                schema.ROAD_VERDICT: verdict(curves, baseline).outcome}
             row["impute_s"] += curves.impute_seconds
     row["seconds"] = time.perf_counter() - started
     return row
@@ -84,8 +93,8 @@ def table(rows: list[dict], methods) -> str:
     lines = ["| method | beats random | cannot tell | worse | mean gap (random mean) |",
              "|---|---|---|---|---|"]
     for m in methods:
-        counts = Counter(r[m]["verdict"] for r in rows)
-        gap = np.mean([r[m]["gap"] for r in rows])
+        counts = Counter(r[m]["road_verdict"] for r in rows)
+        gap = np.mean([r[m]["road_gap"] for r in rows])
         rand = np.mean([r["random_gap"] for r in rows])
         lines.append(f"| {m} | {counts['beats random'] / len(rows):.0%} | "
                      f"{counts['cannot tell'] / len(rows):.0%} | "
@@ -109,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     done = {}
     if args.out.is_file():
-        done = {r["image"]: r for r in map(json.loads, args.out.read_text().splitlines())}
+        done = {r["image"]: current(r) for r in map(json.loads, args.out.read_text().splitlines())}
     methods = tuple(args.methods.split(","))
     model = load_model(args.model)
     with args.out.open("a") as out:
@@ -119,7 +128,7 @@ def main() -> None:
                 done[name] = {"image": name, **one_image(model, rgb, methods)}
                 out.write(json.dumps(done[name]) + "\n")
                 out.flush()
-                print(name, {m: v["verdict"] for m, v in done[name].items()
+                print(name, {m: v["road_verdict"] for m, v in done[name].items()
                              if isinstance(v, dict)}, file=sys.stderr, flush=True)
     print(table(list(done.values()), methods))
 

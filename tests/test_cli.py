@@ -114,10 +114,12 @@ def test_explain_metrics_adds_deletion_and_insertion_areas(sample_files):
     assert payload["insertion_auc"] > payload["random_insertion_auc"]
     # ROAD (Rong et al. 2022): Grad-CAM's order beats its reverse by more than random maps'
     # (its MoRF area alone may sit above theirs: scattered removal destroys more at 90 %)
-    assert payload["road_gap"] == pytest.approx(payload["lerf_auc"] - payload["morf_auc"], abs=1e-5)
+    assert payload["road_gap"] == pytest.approx(payload["road_lerf_auc"] - payload["road_morf_auc"],
+                                                abs=1e-5)
     assert payload["road_gap"] > 0.1 and payload["random_road_gap"] == pytest.approx(0.0)
     assert payload["road_verdict"] == "beats random" and payload["random_road_gap_spread"] > 0
-    assert payload["morf_curve"][0] == pytest.approx(1.0, abs=1e-4)  # normalised by the start
+    assert payload["road_morf_curve"][0] == pytest.approx(1.0, abs=1e-4)  # normalised by the start
+    assert "morf_auc" not in payload and "random_morf_auc" not in payload  # one ROAD schema
 
 
 def test_sanity_reports_rank_correlation_per_layer(sample_files):

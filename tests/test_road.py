@@ -112,9 +112,10 @@ def test_case_scores_carry_road_numbers_and_the_verdict_only_when_asked():
     result = Explanation(truth.astype(np.float32), "toy", 1, False, 0.0, 0)
     model = toy_model()
     plain = map_scores(model, x, result, mask=truth > 0)
-    assert plain.faithfulness is None and not any(k.startswith("ROAD") for k in plain.numbers)
+    assert plain.faithfulness is None and not any(k.startswith("road") for k in plain.numbers)
     assert plain.numbers["pointing_game"] == 1.0
     scored = map_scores(model, x, result, baseline=random_road(model, x, 1, maps=2))
     assert scored.faithfulness.startswith("Beats random")  # the true evidence map
-    assert scored.numbers["ROAD_gap"] == pytest.approx(
-        scored.numbers["ROAD_LeRF_auc"] - scored.numbers["ROAD_MoRF_auc"], abs=1e-5)
+    assert scored.numbers["road_gap"] == pytest.approx(
+        scored.numbers["road_lerf_auc"] - scored.numbers["road_morf_auc"], abs=1e-5)
+    assert set(scored.numbers) >= {"road_morf_auc", "road_lerf_auc", "random_road_gap_spread"}

@@ -11,8 +11,9 @@ from explainers import explain, registry
 from explainers.private_copy import private_copy
 from explainers.progress import reporting
 from explainers.registry import MethodOutput, register_explainer
-from explainers.metrics.sanity import (INSENSITIVE_RHO, SanityReport, cascading_randomisation,
-                               randomisation_blocks, randomise_)
+from explainers.metrics.sanity_verdict import CHANGED_RHO
+from explainers.metrics.sanity import (SanityReport, cascading_randomisation,
+                                       randomisation_blocks, randomise_)
 from tests.helpers import assert_untouched
 from tests.tiny_models import QuadrantNet, tiny_image_model
 
@@ -70,7 +71,7 @@ def test_gradcam_depends_on_the_model_and_the_shared_model_is_untouched(zoo, che
         report = cascading_randomisation(model, "gradcam", chelsea, 285, max_steps=2)
     assert isinstance(report, SanityReport)
     assert [s.layer for s in report.steps] == ["1.classifier", "1.features.18"]
-    assert report.final_spearman == report.steps[-1].spearman < INSENSITIVE_RHO
+    assert report.final_spearman == report.steps[-1].spearman < CHANGED_RHO
     assert not report.insensitive
     assert report.original.scores.shape == report.steps[0].scores.shape == (300, 451)
     assert np.array_equal(report.original.scores, explain(model, "gradcam", chelsea, 285).scores)

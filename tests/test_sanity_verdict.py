@@ -47,7 +47,7 @@ def test_shared_copies_give_the_same_reports_as_one_method_at_a_time(monkeypatch
     """Each block is randomised once for all methods, and nothing changes in the results."""
     import torch
 
-    import explainers.metrics.sanity_shared as shared
+    import explainers.metrics.sanity as shared
     from explainers.metrics.sanity import cascading_randomisation
     from tests.image_method_models import models
 

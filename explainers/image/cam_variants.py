@@ -1,9 +1,13 @@
 """Grad-CAM++, Layer-CAM and Eigen-CAM: each is only its channel weighting (see cam.py)."""
 from __future__ import annotations
 
-import torch
+from functools import partial
 
-from explainers.image.cam import CAM_LAYERS, class_activation_map, has_cam_layers
+import torch
+from torch import nn
+
+from explainers.image.cam import (CAM_LAYERS, ChannelWeights, cam_maps, class_activation_map,
+                                  has_cam_layers)
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -32,8 +36,16 @@ def eigencam_weights(activations: torch.Tensor, _gradients: None) -> torch.Tenso
     return vector.float()[None]
 
 
+def cam_batch(weigh: ChannelWeights, model: ImageClassifier, x: torch.Tensor,
+              targets: torch.Tensor, *, net: nn.Module | None = None, create_graph: bool = False,
+              layer: int = -1) -> tuple[torch.Tensor, torch.Tensor]:
+    """The batched form of a gradient CAM whose weighting treats images independently."""
+    return cam_maps(model, x, targets, layer, weigh, net, create_graph)
+
+
 @register_explainer("gradcam_pp", title="Grad-CAM++", modality="image", signed=False,
                     fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
+                    batch_fn=partial(cam_batch, gradcam_pp_weights),
                     summary="Channels weighted by positive gradients with per-position "
                             "coefficients from higher-order terms; better for several objects.")
 def gradcam_pp(model: ImageClassifier, x: torch.Tensor, target: int,
@@ -43,6 +55,7 @@ def gradcam_pp(model: ImageClassifier, x: torch.Tensor, target: int,
 
 @register_explainer("layercam", title="Layer-CAM", modality="image", signed=False,
                     fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
+                    batch_fn=partial(cam_batch, layercam_weights),
                     summary="Each activation weighted by its own positive gradient; "
                             "sharp maps at earlier layers too.")
 def layercam(model: ImageClassifier, x: torch.Tensor, target: int,

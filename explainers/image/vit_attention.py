@@ -45,9 +45,9 @@ ATTENTION_CHOICES = {"layer": attention_layer_choices, "head": attention_head_ch
 def image_attentions(model: ImageClassifier, x: torch.Tensor) -> torch.Tensor:
     """(layers, heads, T, T) attention weights of one image, from hooks on a private copy."""
     with borrowed_copy(model.module) as copy, ExitStack() as stack, torch.inference_mode():
-        captured = [stack.enter_context(captured(p)) for p in attention_probes(copy)]
+        outputs = [stack.enter_context(captured(p)) for p in attention_probes(copy)]
         copy(x.float())
-    return torch.stack([c[-1][0] for c in captured]).float().clone()
+    return torch.stack([c[-1][0] for c in outputs]).float().clone()
 
 
 def on_grid(row: torch.Tensor) -> torch.Tensor:

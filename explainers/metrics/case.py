@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+import explainers.metrics.schema as schema
 from explainers.metrics.localisation import localisation_scores
 from explainers.metrics.road import RoadCurves, road_curves
 from explainers.metrics.road_verdict import RandomRoad, verdict
@@ -23,9 +24,8 @@ class CaseScores:
 
 def road_numbers(curves: RoadCurves, baseline: RandomRoad) -> dict[str, float]:
     """The ROAD areas, gap and the random maps' gap spread, rounded for a report."""
-    return {"ROAD_MoRF_auc": round(curves.morf_auc, 6), "ROAD_LeRF_auc": round(curves.lerf_auc, 6),
-            "ROAD_gap": round(curves.gap, 6),
-            "random_ROAD_gap_spread": round(baseline.spread, 6)}
+    return schema.road_numbers(curves) | {
+        schema.RANDOM_ROAD_GAP_SPREAD: round(float(baseline.spread), 6)}
 
 
 def map_scores(model: ImageClassifier, data: torch.Tensor, result: Explanation,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+import explainers.metrics.schema as schema
 from explainers.metrics.faithfulness import random_map
 from explainers.metrics.road import FRACTIONS, IMPUTE_CELL, RoadCurves, road_curves
 from model_zoo import ImageClassifier
@@ -101,15 +102,13 @@ def verdict(curves: RoadCurves, baseline: RandomRoad) -> Verdict:
 
 
 def road_payload(curves: RoadCurves, baseline: RandomRoad) -> dict:
-    """The JSON numbers (cli.py explain --metrics), names saying what they are."""
+    """The JSON numbers (cli.py explain --metrics), keys from ``explainers.metrics.schema``."""
     r = lambda v: round(float(v), 6)  # noqa: E731
-    return {"morf_auc": r(curves.morf_auc), "lerf_auc": r(curves.lerf_auc),
-            "road_gap": r(curves.gap), "random_morf_auc": r(baseline.morf_auc),
-            "random_lerf_auc": r(baseline.lerf_auc), "random_road_gap": r(baseline.gap),
-            "random_road_gap_spread": r(baseline.spread),
-            "road_verdict": verdict(curves, baseline).outcome,
-            "road_fractions": list(curves.fractions), "morf_curve": [r(v) for v in curves.morf],
-            "lerf_curve": [r(v) for v in curves.lerf],
-            "road_start_probability": r(curves.start_probability),
-            "road_impute_seconds": r(curves.impute_seconds
-                                     + sum(x.impute_seconds for x in baseline.runs))}
+    return schema.road_numbers(curves, baseline) | {
+        schema.ROAD_VERDICT: verdict(curves, baseline).outcome,
+        schema.ROAD_FRACTIONS: list(curves.fractions),
+        schema.ROAD_MORF_CURVE: [r(v) for v in curves.morf],
+        schema.ROAD_LERF_CURVE: [r(v) for v in curves.lerf],
+        schema.ROAD_START_PROBABILITY: r(curves.start_probability),
+        schema.ROAD_IMPUTE_SECONDS: r(curves.impute_seconds
+                                      + sum(x.impute_seconds for x in baseline.runs))}

@@ -4,17 +4,20 @@ From the output end down, one more block of the model gets fresh random weights 
 and the method explains the same input and target again. A method whose map barely changes
 while the model that produced the class is destroyed explains the image, not the model.
 Similarity is Spearman's rank correlation of the absolute maps, as Adebayo et al. report it
-(a signed method flipping sign is still the same evidence); ``insensitive`` means the last
-step's correlation stays above ``INSENSITIVE_RHO``.
+(a signed method flipping sign is still the same evidence). The verdict reads the whole
+curve (``sanity_verdict``: one rule for the page's badge, the CLI and the exports).
 
 The shared model is never touched: each step works on a private copy whose randomised
 blocks own NEW parameter and buffer tensors (the other blocks share the frozen originals).
+One loop checks any number of methods: each randomised copy is built once per block and
+explained by every method; a single method is the loop with one. ``on_block`` is called after
+each block with the reports so far, so a page can draw points as they arrive.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -23,13 +26,12 @@ from torch import nn
 from explainers.private_copy import private_copy
 from explainers.progress import progress_span, report
 from explainers.metrics.rank import spearman
-from explainers.metrics.sanity_verdict import SanityVerdict, sanity_verdict
+from explainers.metrics.sanity_verdict import CHANGED_RHO, SanityVerdict, sanity_verdict
 from explainers.result import Explanation
 from explainers.run import explain
 from model_zoo import ImageClassifier
 from model_zoo.classifier import freeze
 
-INSENSITIVE_RHO = 0.5  # final |map| rank correlation above this: the map ignores the weights
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,21 @@ class SanityReport:
     target: int
     original: Explanation
     steps: tuple[SanityStep, ...]
-    final_spearman: float
-    insensitive: bool
-    threshold: float = INSENSITIVE_RHO
-    verdict: SanityVerdict | None = None  # from the whole curve (sanity_verdict.RULE)
+    verdict: SanityVerdict  # from the whole curve (sanity_verdict.RULE)
+    threshold: float = CHANGED_RHO
+
+    @property
+    def final_spearman(self) -> float:
+        """Rho after the last randomised block (shown; the verdict reads the whole curve)."""
+        return self.steps[-1].spearman
+
+    @property
+    def insensitive(self) -> bool:
+        """The verdict says the map ignores the model (the badge's warning, the CSV column)."""
+        return self.verdict.outcome == "insensitive to the model"
+
+
+BlockFn = Callable[[int, int, dict[str, SanityReport]], None]
 
 
 def blocks_to_randomise(model: ImageClassifier, max_steps: int | None) -> int:
@@ -116,10 +129,19 @@ def randomise_(block: nn.Module, seed: int) -> None:
     freeze(block)
 
 
-def cascading_randomisation(model: ImageClassifier, method: str, image: torch.Tensor, target: int,
-                            params: dict[str, Any] | None = None, seed: int = 0,
-                            max_steps: int | None = None) -> SanityReport:
-    """Explain again after randomising each block from the output down; compare |maps|."""
+def sanity_report(method: str, target: int, original: Explanation,
+                  steps: list[SanityStep]) -> SanityReport:
+    verdict = sanity_verdict(original.scores, [s.spearman for s in steps],
+                             [s.scores for s in steps])
+    return SanityReport(method=method, target=target, original=original, steps=tuple(steps),
+                        verdict=verdict)
+
+
+def cascading_randomisation_all(model: ImageClassifier, methods: list[str], image: torch.Tensor,
+                                target: int, params: dict[str, dict[str, Any]] | None = None,
+                                seed: int = 0, max_steps: int | None = None,
+                                on_block: BlockFn | None = None) -> dict[str, SanityReport]:
+    """One report per method; the same randomised copies serve every method."""
     if not isinstance(model, ImageClassifier):
         raise ValueError("the randomisation sanity check runs on image models")
     if max_steps is not None and max_steps < 1:
@@ -127,25 +149,37 @@ def cascading_randomisation(model: ImageClassifier, method: str, image: torch.Te
     names = randomisation_blocks(model, model.module)[:max_steps]
     if not names:
         raise ValueError(f"model {model.name!r} has no parameters to randomise")
-    params = dict(params or {})
+    if not methods:
+        raise ValueError("no method to check")
+    params = params or {}
     with progress_span(0.0, 0.0):
-        original = explain(model, method, image, target, **params)
-    module, reference, steps = model.module, np.abs(original.scores), []
+        originals = {m: explain(model, m, image, target, **params.get(m, {})) for m in methods}
+    steps: dict[str, list[SanityStep]] = {m: [] for m in methods}
+    module = model.module
     for i, name in enumerate(names):
         # a new module object per step (sharing all tensors but the block's), so nothing a
-        # method keeps per module (a hooked twin, say) outlives the weights it was made from
+        # method keeps per module (a hooked twin, say) outlives the weights it was made from;
+        # built once per block, shared by all methods
         module = freeze(private_copy(module))
         randomise_(module.get_submodule(name), seed + i)
         randomised = dataclasses.replace(model, module=module,
                                          name=f"{model.name} (randomised to {name})")
-        with progress_span(i / len(names), (i + 1) / len(names)):
-            scores = explain(randomised, method, image, target, **params).scores
-        steps.append(SanityStep(layer=name, spearman=spearman(reference, np.abs(scores)),
-                                scores=scores))
+        for k, m in enumerate(methods):
+            share = (i + k / len(methods)) / len(names), (i + (k + 1) / len(methods)) / len(names)
+            with progress_span(*share):
+                scores = explain(randomised, m, image, target, **params.get(m, {})).scores
+            rho = spearman(np.abs(originals[m].scores), np.abs(scores))
+            steps[m].append(SanityStep(layer=name, spearman=rho, scores=scores))
         report((i + 1) / len(names), f"randomised {name}")
-    final = steps[-1].spearman
-    verdict = sanity_verdict(original.scores, [s.spearman for s in steps],
-                             [s.scores for s in steps])
-    return SanityReport(method=method, target=target, original=original, steps=tuple(steps),
-                        final_spearman=final, insensitive=final > INSENSITIVE_RHO,
-                        verdict=verdict)
+        if on_block is not None:
+            on_block(i + 1, len(names), {m: sanity_report(m, target, originals[m], steps[m])
+                                         for m in methods})
+    return {m: sanity_report(m, target, originals[m], steps[m]) for m in methods}
+
+
+def cascading_randomisation(model: ImageClassifier, method: str, image: torch.Tensor, target: int,
+                            params: dict[str, Any] | None = None, seed: int = 0,
+                            max_steps: int | None = None) -> SanityReport:
+    """Explain again after randomising each block from the output down; compare |maps|."""
+    return cascading_randomisation_all(model, [method], image, target, {method: params or {}},
+                                       seed, max_steps)[method]
