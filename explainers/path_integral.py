@@ -44,16 +44,18 @@ def integrated_gradients_batch(forward: Forward, x: torch.Tensor, baseline: torc
                                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Attributions (shape of ``x``), completeness deltas (N,) and logits (N, classes) at ``x``.
 
-    ``forward`` maps a batch of inputs to logits (N, classes); ``batch`` path points per pass
-    (times the rows of ``x``). ``create_graph``: the attributions stay differentiable in ``x``.
+    ``forward`` maps a batch of inputs to logits (N, classes); about ``batch`` inputs per pass
+    (``batch // N`` path points for each of the N rows, at least one). ``create_graph``: the
+    attributions stay differentiable in ``x``.
     """
     alphas, weights = gauss_legendre(steps)
     difference = x - baseline
     summed = torch.zeros_like(x)
-    for start in range(0, steps, batch):
-        grads, _ = path_gradients(forward, baseline, difference, alphas[start:start + batch],
+    points = max(1, batch // len(x))  # about ``batch`` inputs per pass, however many rows
+    for start in range(0, steps, points):
+        grads, _ = path_gradients(forward, baseline, difference, alphas[start:start + points],
                                   targets, create_graph)
-        w = weights[start:start + batch].view(-1, *[1] * x.dim())
+        w = weights[start:start + points].view(-1, *[1] * x.dim())
         summed = summed + (grads * w).sum(0)
     attributions = difference * summed
     with torch.enable_grad() if create_graph else torch.inference_mode():

@@ -142,8 +142,9 @@ class BatchWork:
 
         started = time.perf_counter()
         curves = road_curves(self.model, x, scores, target)
+        code = VERDICT_CODES[verdict(curves, baseline).outcome]
         return {method_column(method, ROAD_GAP): curves.gap,
-                method_column(method, ROAD_VERDICT): VERDICT_CODES[verdict(curves, baseline).outcome],
+                method_column(method, ROAD_VERDICT): code,
                 method_column(method, ROAD_SECONDS): time.perf_counter() - started}
 
     @staticmethod

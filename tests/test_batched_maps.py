@@ -75,3 +75,27 @@ def test_a_new_method_with_a_batch_fn_is_batched_by_the_audit(monkeypatch):
     maps = batch_maps(model, "dummy_batched", x, torch.tensor([0, 1, 2]))
     assert calls == [3]  # one call for the batch, not one per image
     np.testing.assert_allclose(maps[2].numpy(), 3 * x[2].mean(dim=0).numpy(), rtol=1e-6)
+
+
+def test_a_new_differentiable_method_is_offered_to_the_attack(monkeypatch):
+    """The fragility lesson's list (page and CLI) is the registry's ``differentiable`` methods."""
+    from explainers.fragility import attackable_methods
+    from explainers.fragility.maps import differentiable_map
+
+    def batch_fn(model, x, targets, *, net=None, create_graph=False, power=2):
+        logits = (net or model.module)(x)
+        return x.sum(dim=1) ** power, logits
+
+    def single(model, x, target, power=2):
+        return MethodOutput(scores=batch_fn(model, x, None, power=power)[0][0], model_evals=1)
+
+    entry = ExplainerEntry("dummy_attackable", "Dummy", "image", False, single,
+                           defaults={"power": 2}, batch_fn=batch_fn, differentiable={"power": 1})
+    monkeypatch.setitem(registry._ENTRIES, "dummy_attackable", entry)
+    assert "dummy_attackable" in attackable_methods()
+    assert "occlusion" not in attackable_methods()
+    model = conv_model(0)
+    x = torch.rand(1, 3, 16, 16, requires_grad=True)
+    logits, scores = differentiable_map(model, "dummy_attackable", model.module, x, 0)
+    assert torch.allclose(scores, x.sum(dim=1)[0])  # the differentiable settings applied
+    assert scores.requires_grad and logits.shape == (1, 3)

@@ -2,7 +2,8 @@
 
 TCAV works on the full, flattened activation of a layer (Kim et al. 2018, sec. 3.1), read
 from a private copy of the model so the shared one never carries a hook; gradients come
-from the shared batched helper (``explainers.gradients.layer_gradient``). Each set is read once and reused by every TCAV run.
+from the shared batched helper (``explainers.gradients.layer_gradient``). Each set is read
+once and reused by every TCAV run.
 """
 from __future__ import annotations
 
