@@ -96,8 +96,11 @@ def test_report_has_facts_and_no_identifier(scan, tmp_path, cli):
     data = out.read_bytes()
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
     words = " ".join(text.split())  # table cells wrap
+    from explainers.metrics.schema import ROAD_MORF_AUC, label
+
     for fact in ("Weights SHA-256", "Input pixel SHA-256", "Grad-CAM", "Integrated Gradients",
-                 "pointing game", "ROAD MoRF auc", "Faithfulness (ROAD)", "random on this image",
+                 label("pointing_game"), label(ROAD_MORF_AUC), "Faithfulness (ROAD)",
+                 "random on this image",
                  "FULL: centre 2048", "lesion", "torch"):
         assert fact in words, fact
     for secret in SECRET_STRINGS:
