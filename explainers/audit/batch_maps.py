@@ -35,8 +35,11 @@ def batched_maps(model: ImageClassifier, method: str, x: torch.Tensor,
 
     Targets default to each image's predicted class (from the same forward pass).
     """
-    settings = {**explainer_entry(method).defaults, **params}
-    maps, logits = explainer_entry(method).batch_fn(model, x, targets, **settings)
+    entry = explainer_entry(method)
+    unknown = set(params) - set(entry.defaults)
+    if unknown:
+        raise ValueError(f"method {method!r} takes no parameter {', '.join(sorted(unknown))}")
+    maps, logits = entry.batch_fn(model, x, targets, **{**entry.defaults, **params})
     return on_input_grid(maps.detach(), tuple(x.shape[-2:])), logits.detach()
 
 
