@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cli_common import CliError
+from cli_common import CliError, load_classifier
+from workflows.methods import checked_methods
 
 PHANTOM_DATASET = "phantoms"
 BENCH_SEED = 2  # neither the training (0) nor the held-out (1) seed of the teaching model
@@ -30,18 +31,6 @@ def phantom_cases(count: int, seed: int = BENCH_SEED) -> list:
     return cases
 
 
-def method_list(model, text: str | None) -> list[str]:
-    from explainers import compatible_methods, explainer_entry
-
-    if not text:
-        return [e.name for e in compatible_methods(model)]
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    for name in names:
-        if not explainer_entry(name).is_compatible(model):
-            raise CliError(f"method {name!r} does not fit model {model.name!r}")
-    return names
-
-
 def cmd_localise(args: argparse.Namespace) -> None:
     from explainers.metrics.localisation_bench import benchmark_method, summary_row
     from inputs.phantoms import LABELS
@@ -56,7 +45,7 @@ def cmd_localise(args: argparse.Namespace) -> None:
     target = LABELS.index("lesion") if args.target is None else args.target
     cases = phantom_cases(args.cases, args.seed)
     rows = [summary_row(benchmark_method(model, m, cases, target))
-            for m in method_list(model, args.methods)]
+            for m in checked_methods(model, args.methods)]
     chance = float(np.mean([case.mask.mean() for case in cases]))  # a uniform map's energy
     payload = dict(model=model.name, dataset=args.dataset, cases=len(cases), seed=args.seed,
                    target=target, label=model.labels[target], ci="bootstrap 95%",
@@ -85,7 +74,6 @@ def report_input(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from cli import load_classifier
     from components.case_facts import map_entry
     from components.case_report import CaseFacts, case_report_pdf
     from explainers import explain, explainer_entry
@@ -105,7 +93,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
     entries, baseline = [], random_road(model, tensor, target)  # one null for every map
-    for name in method_list(model, args.methods):
+    for name in checked_methods(model, args.methods):
         result = explain(model, name, tensor, target=target)
         scores = map_scores(model, tensor, result, mask, baseline)
         entries.append(map_entry(explainer_entry(name).title, view, result, scores.numbers,

@@ -10,6 +10,7 @@ from typing import Any
 
 from cli_common import (CliError, emit, engine_arguments, engine_choice, load_classifier,
                         model_arguments, read_file)
+from workflows.methods import checked_methods, split_names
 
 
 def load_projection_dataset(name: str, size: int | None):
@@ -66,19 +67,14 @@ def cmd_project(args: argparse.Namespace) -> None:
 
 def batch_methods(model_name: str, methods_text: str) -> tuple[str, ...]:
     """The comma-separated methods, checked against the model before any work starts."""
-    from explainers import explainer_entry
     from model_zoo import load_model
 
-    methods = tuple(dict.fromkeys(m.strip() for m in methods_text.split(",") if m.strip()))
-    if not methods:
+    if not split_names(methods_text):
         raise CliError("--methods lists no method")
     model = load_model(model_name)
     if model.modality != "image":
         raise CliError(f"batch explains image files; {model.name} reads text")
-    for method in methods:
-        if not explainer_entry(method).is_compatible(model):
-            raise CliError(f"method {method!r} does not fit model {model.name!r}")
-    return methods
+    return checked_methods(model, methods_text)
 
 
 def interrupted(*_: Any) -> None:
@@ -144,14 +140,10 @@ def audit_payload(report) -> dict:
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from explainers import explainer_entry
     from explainers.audit import run_audit
 
     model = load_classifier(args)
-    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
-    for method in methods:
-        if not explainer_entry(method).is_compatible(model):
-            raise CliError(f"method {method!r} does not fit model {model.name!r}")
+    methods = checked_methods(model, args.methods or "gradcam")
     data, notes = load_audit_set(args)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)

@@ -1,0 +1,53 @@
+"""The three-line Python API: ``load_model`` and ``explain`` take a path, a PIL image, a
+tensor or a sentence and return the project's one result type, equal to the core's call."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import explainers
+from explainers.result import Explanation
+from inputs.samples import sample_image
+from workflows import explain, load_model
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model("mobilenet_v2")
+
+
+def test_an_image_path_gives_the_predicted_class_map(model, tmp_path, chelsea):
+    path = tmp_path / "photo.png"
+    Image.fromarray(sample_image("chelsea")).save(path)
+    result = explain(model, "gradcam", str(path))
+    assert isinstance(result, Explanation)
+    assert result.target == int(model.logits(chelsea).argmax())  # target=None: the top class
+    assert result.scores.shape == tuple(chelsea.shape[-2:])
+    same = explainers.explain(model, "gradcam", chelsea, target=result.target)
+    np.testing.assert_allclose(result.scores, same.scores, atol=1e-6)
+
+
+def test_a_pil_image_and_a_tensor_give_the_same_map(model, chelsea):
+    picture = Image.fromarray(sample_image("chelsea"))
+    from_pil = explain(model, "saliency", picture, target=285)
+    from_tensor = explain(model, "saliency", chelsea, target=285)
+    assert from_pil.target == 285 and from_pil.method == "saliency"
+    np.testing.assert_allclose(from_pil.scores, from_tensor.scores, atol=1e-6)
+
+
+def test_a_sentence_with_the_idea_name_runs_the_text_variant():
+    model = load_model("minilm_sentiment")
+    result = explain(model, "integrated_gradients", "the camera is great", steps=4, batch=4)
+    assert isinstance(result, Explanation) and result.tokens is not None
+    assert result.scores.shape == (len(result.tokens),)
+    assert 0 <= result.target < len(model.labels)
+
+
+def test_bad_inputs_say_what_is_wrong(model, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such image"):
+        explain(model, "gradcam", str(tmp_path / "missing.jpg"))
+    with pytest.raises(ValueError, match="reads text"):
+        explain(load_model("minilm_sentiment"), "attention", sample_image("chelsea"))
+    with pytest.raises(ValueError, match="does not fit"):
+        explain(model, "attention", sample_image("chelsea"))
