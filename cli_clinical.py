@@ -74,38 +74,23 @@ def report_input(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from components.case_facts import map_entry
-    from components.case_report import CaseFacts, case_report_pdf
-    from explainers import explain, explainer_entry
-    from explainers.metrics.case import map_scores
-    from explainers.metrics.road_verdict import random_road
+    from components.case_report import case_report_pdf
     from explainers.run import predicted_class
-    from inputs.grey import pixel_digest
     from inputs.masks import mask_from_bytes
-    from model_zoo import probabilities
-    from model_zoo.digest import software_version, weights_sha256
+    from workflows.case_report import case_report
 
     model = load_classifier(args)
     if model.modality != "image":
         raise CliError("a case report explains an image model")
     tensor, view, windows, technical = report_input(args)
-    target = predicted_class(model, tensor) if args.target is None else args.target
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
-    entries, baseline = [], random_road(model, tensor, target)  # one null for every map
-    for name in checked_methods(model, args.methods):
-        result = explain(model, name, tensor, target=target)
-        scores = map_scores(model, tensor, result, mask, baseline)
-        entries.append(map_entry(explainer_entry(name).title, view, result, scores.numbers,
-                                 faithfulness=scores.faithfulness))
-    probs = probabilities(model, tensor)
-    order = np.argsort(-probs)[:5]
-    facts = CaseFacts(model.name, weights_sha256(model.module), pixel_digest(tensor), windows,
-                      tuple((model.labels[i], float(probs[i])) for i in order),
-                      model.labels[target], tuple(entries), software_version(), technical)
+    target = predicted_class(model, tensor) if args.target is None else args.target
+    facts = case_report(model, tensor, view, checked_methods(model, args.methods), target,
+                        mask, windows, technical)
     Path(args.out).write_bytes(case_report_pdf(facts))
     print(json.dumps(dict(out=args.out, model=model.name, target=target,
-                          methods=[e.title for e in entries]), indent=2), file=sys.stdout)
+                          methods=[e.title for e in facts.maps]), indent=2), file=sys.stdout)
 
 
 def add_clinical_commands(sub, model_arguments) -> None:

@@ -140,22 +140,18 @@ def audit_payload(report) -> dict:
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from explainers.audit import run_audit
+    from workflows.audit import run_audit
 
     model = load_classifier(args)
     methods = checked_methods(model, args.methods or "gradcam")
     data, notes = load_audit_set(args)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    if args.engine == "local" and args.workers == 1:
-        report = run_audit(model, data, methods, seed=args.seed)
-    else:  # the same per-batch work (AuditBatch) on the engine's workers
-        from jobs.audit_work import audit_on
-
-        if args.checkpoint is not None:
-            raise CliError("--engine ray loads the model by name in every worker: use a zoo "
-                           "model (--model), not --checkpoint")
-        report = audit_on(engine_choice(args), model, data, methods, seed=args.seed)
+    engine = engine_choice(args)
+    if engine.name == "ray" and args.checkpoint is not None:
+        raise CliError("--engine ray loads the model by name in every worker: use a zoo "
+                       "model (--model), not --checkpoint")
+    report = run_audit(model, data, methods, seed=args.seed, engine=engine)
     payload = audit_payload(report)
     if args.out:
         from components.audit_report import report_html

@@ -316,7 +316,7 @@ def cached_audit_zip(data: bytes, masks: bytes | None):
 def cached_audit(model_name: str, dataset_key: str, methods: tuple[str, ...], seed: int,
                  _data):
     """The audit of ``model_name`` on the set ``dataset_key`` names (``_data`` not hashed)."""
-    from explainers.audit import run_audit
+    from workflows.audit import run_audit
 
     with model_work("Auditing…", GLOBAL_PROGRESS_STEPS):
         return run_audit(cached_model(model_name), _data, methods, seed=seed)

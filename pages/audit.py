@@ -7,13 +7,13 @@ import streamlit as st
 
 from components.audit_view import (enlarge, hover_lines, map_tile, spray_figure, table_rows)
 from components.checkpoint_form import checkpoint_form
+from components.pickers import model_picker
 from components.projection_figure import hover_script
 from dashboard_cache import (cached_audit, cached_audit_html, cached_audit_set,
                              cached_audit_zip, cached_model, cached_thumbnails, user_checkpoint)
 from explainers import compatible_methods
 from inputs.audit_data import generated_names
 from inputs.zip_dataset import ZipDatasetError
-from model_zoo import model_entries
 from model_zoo.checkpoint import CheckpointError
 from navigation import app_page
 
@@ -25,9 +25,7 @@ GALLERY = 4  # swaps shown per class
 st.header("Does the model decide by the object, or by the background?")
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, key="audit_model",
-                              index=names.index("shortcut_cnn") if "shortcut_cnn" in names else 0)
+    model_name = model_picker("image", key="audit_model", default="shortcut_cnn")
     own = checkpoint_form("audit_checkpoint")
     sources = generated_names() + [ZIP]
     source = st.selectbox("Data set", sources, key="audit_source",

@@ -14,7 +14,7 @@ app_page("Clinical", icon=":material/radiology:", order=60)
 
 from components.agreement import sanity_curves, sanity_figure
 from components.case_facts import map_entry, window_text
-from components.case_report import CaseFacts, case_report_pdf
+from components.case_report import case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
 from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdict_badge
@@ -35,7 +35,8 @@ from inputs.image_io import ImageDecodeError
 from inputs.masks import mask_from_bytes
 from inputs.phantoms import phantom_case
 from inputs.windowing import VoiLut
-from model_zoo import model_entries
+from workflows.case_report import case_facts
+from components.pickers import model_picker
 
 DEFAULT_MODEL = "xray_phantom_cnn"
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
@@ -97,9 +98,7 @@ with source_col:
         st.info(f"Note: {note}.", icon=":material/info:")
 item = ModelInput.of(model_tensor(case))
 with model_col:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index(DEFAULT_MODEL),
-                              key="clinical_model")
+    model_name = model_picker("image", key="clinical_model", default=DEFAULT_MODEL)
     model = cached_model(model_name)
     entries = {e.name: e for e in compatible_methods(model)}
     st.session_state.setdefault("clinical_methods", [m for m in DEFAULT_METHODS if m in entries])
@@ -214,12 +213,10 @@ if asked.wanted and results:
 
 
 def report_bytes() -> bytes:
-    facts = CaseFacts(model_name, cached_weights_digest(model_name), item.digest,
-                      (("model input", window_text(case.model_voi)), ("view", window_text(voi))),
-                      tuple((model.labels[i], float(probs[i])) for i in order[:5]),
-                      model.labels[target], tuple(report_maps), cached_software_version(),
-                      case.technical)
-    return case_report_pdf(facts)
+    windows = (("model input", window_text(case.model_voi)), ("view", window_text(voi)))
+    return case_report_pdf(case_facts(model, item.digest, windows, probs, target, report_maps,
+                                      case.technical, cached_weights_digest(model_name),
+                                      cached_software_version()))
 
 
 st.download_button("Download the case report (PDF)", report_bytes, file_name="case-report.pdf",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.concept_picker import MAX_CHOSEN, chosen_concepts, concept_options, set_images
 from components.concepts_view import result_rows, strip, tcav_figure
-from components.pickers import target_picker
+from components.pickers import model_picker, target_picker
 from dashboard_cache import (SAMPLE_PREFIX, cached_image_set, cached_model, cached_probabilities,
                              cached_tcav, cached_zip_concepts, set_name)
 from explainers.global_views.layers import block_names
@@ -13,7 +13,6 @@ from inputs.concept_images import CONCEPTS
 from inputs.samples import SAMPLE_IMAGES
 from inputs.zip_dataset import ZipDatasetError
 from navigation import app_page
-from model_zoo import model_entries
 
 app_page("Concepts", icon=":material/category:", order=60)
 
@@ -40,9 +39,7 @@ st.session_state["concepts_names"] = chosen_concepts(
     st.session_state.get("concepts_names", DEFAULT_CONCEPTS), options, digest)
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
-                              key="concepts_model")
+    model_name = model_picker("image", key="concepts_model")
     model = cached_model(model_name)
     layers = block_names(model)
     default_layer = "1.features.14" if "1.features.14" in layers else layers[len(layers) * 3 // 4]

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
 from components.facts import choice_label, deletion_fact, evaluations
+from components.pickers import model_picker
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
@@ -12,7 +13,6 @@ from explainers import compatible_methods, providing
 from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
 from inputs.samples import SAMPLE_SENTENCES
-from model_zoo import model_entries
 from navigation import app_page
 
 app_page("Text", icon=":material/notes:", order=20)
@@ -26,8 +26,7 @@ st.header("Why this sentence?")
 text = st.text_area("Sentence", SAMPLE_SENTENCES[0], max_chars=MAX_CHARS, key="text_input")
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("text")] + [HF_CHOICE]
-    model_name = st.selectbox("Classifier", names, key="text_model")
+    model_name = model_picker("text", key="text_model", extra=(HF_CHOICE,))
     if model_name == HF_CHOICE:
         reference = st.text_input("Hugging Face id or local folder", key="text_hf",
                                   placeholder="distilbert-base-uncased-finetuned-sst-2-english")

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from explainers import explain
-from explainers.audit import AuditBatch, run_audit
+from explainers.audit import AuditBatch
+from workflows.audit import run_audit
 from explainers.audit.batch_maps import batched_gradcam, batched_saliency
 from explainers.audit.clusters import summarise
 from explainers.audit.mask_scores import pointing_hits, relevance_mass_accuracy

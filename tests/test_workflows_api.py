@@ -51,3 +51,19 @@ def test_bad_inputs_say_what_is_wrong(model, tmp_path):
         explain(load_model("minilm_sentiment"), "attention", sample_image("chelsea"))
     with pytest.raises(ValueError, match="does not fit"):
         explain(model, "attention", sample_image("chelsea"))
+
+
+def test_the_audit_is_one_path_whatever_the_engine_and_batch():
+    """The local engine runs the same per-batch callable as Ray: batch size and engine
+    choice change nothing in the columns."""
+    from inputs.audit_data import generated_set
+    from jobs.batch_job import EngineChoice
+    from workflows.audit import run_audit
+
+    model, data = load_model("shortcut_cnn"), generated_set("shortcut_biased", 12)
+    whole = run_audit(model, data, ("gradcam",))
+    split = run_audit(model, data, ("gradcam",), engine=EngineChoice("local", batch_size=5))
+    assert whole.columns.keys() == split.columns.keys()
+    for key, values in whole.columns.items():
+        np.testing.assert_allclose(values, split.columns[key], rtol=1e-4, atol=1e-5, err_msg=key)
+    assert (whole.columns["index"] == np.arange(12)).all()
