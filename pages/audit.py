@@ -9,8 +9,8 @@ from components.audit_view import (enlarge, hover_lines, map_tile, spray_figure,
 from components.checkpoint_form import checkpoint_form
 from components.pickers import model_picker
 from components.projection_figure import hover_script
-from dashboard_cache import (cached_audit, cached_audit_html, cached_audit_set,
-                             cached_audit_zip, cached_model, cached_thumbnails, user_checkpoint)
+from dashboard_cache import (cached_audit, cached_audit_html, cached_data, cached_model,
+                             cached_thumbnails, user_checkpoint)
 from explainers import compatible_methods
 from inputs.audit_data import generated_names
 from inputs.zip_dataset import ZipDatasetError
@@ -66,12 +66,13 @@ try:
         if upload is None:
             st.info("Upload a zip with one folder per class.")
             st.stop()
-        data, notes = cached_audit_zip(upload.getvalue(), masks.getvalue() if masks else None)
+        data, notes = cached_data("audit_zip", upload.getvalue(),
+                                   masks.getvalue() if masks else None)
         data = data.head(count)
         for note in notes:
             st.warning(note)
     else:
-        data = cached_audit_set(source, count, seed)
+        data = cached_data("audit_set", source, count, seed)
     key = f"{data.name}:{len(data)}:{seed}"
     report = cached_audit(model_name, key, methods, seed, data)
 except (ZipDatasetError, ValueError) as err:

@@ -21,12 +21,14 @@ from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdi
 from components.grid import data_uri, grid_html
 from components.sanity_controls import sanity_controls, sanity_request
 from components.window_controls import window_controls
-from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
-                             cached_grey_probabilities, cached_grey_sanity, cached_grey_scores,
-                             cached_model, cached_panel_images, cached_phantom_dicom,
-                             cached_software_version, cached_weights_digest, model_calls)
+from components.progress import model_calls
+from dashboard_cache import (cached_data, cached_explanation, cached_identity, cached_map_score,
+                             cached_model, cached_panel_images, cached_probabilities,
+                             cached_random_score, cached_sanity_all)
 from explainers import compatible_methods
+from explainers.metrics.case import road_numbers
 from explainers.metrics.localisation import localisation_scores
+from explainers.metrics.road_verdict import verdict as road_verdict
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.dicom import is_dicom, read_dicom
@@ -35,7 +37,8 @@ from inputs.image_io import ImageDecodeError
 from inputs.masks import mask_from_bytes
 from inputs.phantoms import phantom_case
 from inputs.windowing import VoiLut
-from workflows.case_report import case_facts
+from workflows.case_report import PHANTOM_SEED, case_facts
+from workflows.model_input import ModelInput
 from components.pickers import model_picker
 
 DEFAULT_MODEL = "xray_phantom_cnn"
@@ -65,7 +68,7 @@ def choose_bytes() -> tuple[bytes, str, int | None]:
     if upload is None:
         st.session_state.pop("clinical_kept", None)
         index = PHANTOM_SAMPLES[sample]
-        return cached_phantom_dicom(index), f"phantom:{index}", index
+        return cached_data("phantom_dicom", index), f"phantom:{index}", index
     return upload.getvalue(), upload.file_id, None
 
 
@@ -127,7 +130,7 @@ with source_col:
     with st.expander("Technical attributes"):
         st.html(technical_html(case.technical))
 
-probs = cached_grey_probabilities(model_name, item)
+probs = cached_probabilities(model_name, item)
 order = [int(i) for i in np.argsort(-probs)]
 with model_col:
     target = st.selectbox("Explain the class", order, key="clinical_target",
@@ -144,7 +147,7 @@ status = st.container()
 with status:
     for method in picked:
         try:
-            results[method] = cached_grey_explanation(model_name, method, item, target)
+            results[method] = cached_explanation(model_name, method, item, target)
         except (ValueError, RuntimeError) as err:
             st.warning(f"{entries[method].title} could not explain this image: {err}")
 faithful = st.session_state.get("clinical_faithfulness", False)
@@ -159,12 +162,13 @@ def clinical_grid(sanity: dict) -> tuple[list, list]:
         lines = [cost_caption(result), localisation_caption(scores) if scores else ""]
         verdict = None
         if faithful:
-            with status:
-                road = cached_grey_scores(model_name, method, item, target, (), result)
-            lines += [road_caption(road.numbers["ROAD_MoRF_auc"], road.numbers["ROAD_LeRF_auc"]),
-                      road.faithfulness]
-            scores |= road.numbers
-            verdict = road.faithfulness
+            with status:  # the case's random maps once, then this map's ROAD curves
+                baseline = cached_random_score(model_name, item, target)
+                curves = cached_map_score(model_name, method, item, target, (), "value",
+                                          result.scores)
+            road, verdict = road_numbers(curves, baseline), road_verdict(curves, baseline).text
+            lines += [road_caption(road["ROAD_MoRF_auc"], road["ROAD_LeRF_auc"]), verdict]
+            scores |= road
         checked = sanity.get(method)
         drawn = cached_panel_images((model_name, item.digest, method, target),
                                     (astuple(display), voi_key), display, view,
@@ -206,7 +210,8 @@ run_col = sanity_controls("clinical", asked, blocks_to_randomise(model, asked.ma
                           "Run the sanity check for these maps", disabled=not results)
 if asked.wanted and results:
     with run_col:  # the progress and the live chart beside the button that started it
-        sanity = cached_grey_sanity(model_name, tuple(results), item, target, asked.max_steps)
+        sanity = cached_sanity_all(model_name, tuple(results), item, target, (),
+                                   asked.max_steps)
     report_maps = draw(sanity)  # the verdicts join the panels and the report
     st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),
                     width="stretch", key="clinical_sanity_chart")
@@ -215,8 +220,7 @@ if asked.wanted and results:
 def report_bytes() -> bytes:
     windows = (("model input", window_text(case.model_voi)), ("view", window_text(voi)))
     return case_report_pdf(case_facts(model, item.digest, windows, probs, target, report_maps,
-                                      case.technical, cached_weights_digest(model_name),
-                                      cached_software_version()))
+                                      case.technical, *cached_identity(model_name)))
 
 
 st.download_button("Download the case report (PDF)", report_bytes, file_name="case-report.pdf",

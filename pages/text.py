@@ -7,8 +7,8 @@ from components.facts import choice_label, deletion_fact, evaluations
 from components.pickers import model_picker
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
-from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
-                             cached_text_deletion, cached_text_random_deletion)
+from dashboard_cache import (cached_explanation, cached_map_score, cached_model,
+                             cached_probabilities, cached_random_score)
 from explainers import compatible_methods, providing
 from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
@@ -74,11 +74,11 @@ if not picked:
     st.stop()
 
 rows, columns = [], ()
-chance = cached_text_random_deletion(model_name, text, target, k)
+chance = cached_random_score(model_name, text, target, "text_deletion", k=k)
 for name in picked:
     result = cached_explanation(model_name, name, text, target)
-    deletion = cached_text_deletion(model_name, name, text, target, k, (), result.scores,
-                                    result.signed)
+    deletion = cached_map_score(model_name, name, text, target, (), "value", result.scores,
+                                "text_deletion", signed=result.signed, k=k)
     tokens, special, scores = result.tokens, encoded.special, result.scores
     if merge:
         tokens, special, scores = merge_words(tokens, special, scores)

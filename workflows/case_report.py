@@ -11,6 +11,7 @@ from components.case_report import CaseFacts, MapEntry
 from model_zoo import Classifier
 
 TOP = 5  # predictions listed in the report
+PHANTOM_SEED = 2  # bundled phantom cases: the localisation benchmark's, unseen in training
 Rows = tuple[tuple[str, str], ...]
 
 

@@ -2,6 +2,7 @@
 array or a (3, H, W) tensor for an image model; the sentence itself for a text model."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +49,18 @@ def as_model_input(model: Classifier, data: Any) -> torch.Tensor | str:
             raise ValueError("the text is empty")
         return data
     return image_tensor(data)
+
+
+@dataclass(frozen=True, eq=False)
+class ModelInput:
+    """A model's (3, H, W) input and its pixel SHA-256, which caches key it by (never a file
+    name or a DICOM attribute)."""
+
+    tensor: Any = field(repr=False)
+    digest: str = ""
+
+    @classmethod
+    def of(cls, tensor: torch.Tensor) -> "ModelInput":
+        from inputs.grey import pixel_digest
+
+        return cls(tensor, pixel_digest(tensor))
