@@ -31,21 +31,16 @@ def load_projection_dataset(name: str, size: int | None):
 def cmd_project(args: argparse.Namespace) -> None:
     from components.projection_figure import (hover_texts, projection_figure, standalone_html,
                                               thumbnail_uris)
-    from explainers.global_views.extraction import extract
     from explainers.global_views.layers import projection_layer_names
     from explainers.global_views.projection import project
+    from workflows.projection import extract_activations
     from model_zoo import load_model
 
     model = load_model(args.model)
     dataset = load_projection_dataset(args.dataset, args.size)
     layers = projection_layer_names(model)
     layer = args.layer or layers[-2]
-    if args.engine == "local" and args.workers == 1:
-        acts = extract(model, dataset, layer)
-    else:  # the same extractor, batch by batch on the engine's workers
-        from jobs.extraction_work import extract_on
-
-        acts = extract_on(engine_choice(args), args.model, dataset, layer)
+    acts = extract_activations(model, dataset, layer, engine_choice(args))
     proj = project(acts.features, args.method, args.dims, args.seed)
     true = [dataset.label_names[k] for k in dataset.labels]
     if args.out:

@@ -10,6 +10,7 @@ import numpy as np
 
 from cli_common import (CliError, class_index, emit, fraction, load_classifier, load_input,
                         model_arguments, read_file)
+from workflows.methods import checked_methods
 
 
 def tcav_sets(args: argparse.Namespace, model, target: int):
@@ -92,6 +93,7 @@ def cmd_attack(args: argparse.Namespace) -> None:
     model = load_classifier(args)
     if model.modality != "image":
         raise CliError("attacks on interpretation here read image models")
+    checked_methods(model, (args.method,))
     region = tuple(fraction(v) for v in args.region.split(",")) if args.region else None
     if region is not None and len(region) != 4:
         raise CliError("--region is top,left,bottom,right as fractions, e.g. 0,0,0.5,0.5")
@@ -136,7 +138,8 @@ def add_lesson_commands(sub) -> None:
     p = sub.add_parser("attack", help="attack a method's map: same label, moved map")
     model_arguments(p)
     p.add_argument("--method", required=True,
-                   choices=["saliency", "grad_x_input", "integrated_gradients", "gradcam"])
+                   help="a method the attack can differentiate (the fragility page's list; "
+                        "another is refused with the list)")
     p.add_argument("--input", required=True, help="image file")
     p.add_argument("--kind", default="top_k", choices=["top_k", "centre", "target"])
     p.add_argument("--epsilon", type=fraction, default=8 / 255, help="L-inf budget, e.g. 8/255")

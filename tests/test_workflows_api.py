@@ -67,3 +67,18 @@ def test_the_audit_is_one_path_whatever_the_engine_and_batch():
     for key, values in whole.columns.items():
         np.testing.assert_allclose(values, split.columns[key], rtol=1e-4, atol=1e-5, err_msg=key)
     assert (whole.columns["index"] == np.arange(12)).all()
+
+
+def test_projection_extraction_on_the_local_engine_matches_the_extractor():
+    """The engine path (ExtractionWork per batch, rows put back in order) computes what the
+    extractor computes over the whole set."""
+    from explainers.global_views.extraction import extract
+    from inputs.datasets import load_dataset
+    from jobs.batch_job import EngineChoice
+    from workflows.projection import extract_activations
+
+    model, dataset = load_model("mobilenet_v2"), load_dataset("shapes", 6)
+    whole = extract(model, dataset, "1.features.18")
+    batched = extract_activations(model, dataset, "1.features.18", EngineChoice(batch_size=4))
+    np.testing.assert_allclose(whole.features, batched.features, rtol=1e-4, atol=1e-5)
+    assert (whole.predicted == batched.predicted).all()
