@@ -2,13 +2,15 @@
 ``cli.py report``. No patient identifier goes in: the input is named by its pixel digest."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import torch
 
-from components.case_report import CaseFacts, MapEntry
 from model_zoo import Classifier
+
+if TYPE_CHECKING:  # the PDF's types; reportlab loads only when a report is made
+    from components.case_report import CaseFacts, MapEntry
 
 TOP = 5  # predictions listed in the report
 PHANTOM_SEED = 2  # bundled phantom cases: the localisation benchmark's, unseen in training
@@ -20,6 +22,7 @@ def case_facts(model: Classifier, input_digest: str, windows: Rows, probs: np.nd
                weights_sha256: str | None = None, software: str | None = None) -> CaseFacts:
     """The report's facts; the weights' digest and the software version are computed here
     unless the caller has them cached."""
+    from components.case_report import CaseFacts
     from model_zoo.digest import software_version, weights_sha256 as digest_of
 
     order = np.argsort(-probs)[:TOP]
