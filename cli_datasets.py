@@ -10,7 +10,6 @@ from typing import Any
 
 from cli_common import (CliError, emit, engine_arguments, engine_choice, load_classifier,
                         model_arguments, read_file)
-from workflows.methods import checked_methods, split_names
 
 
 def load_projection_dataset(name: str, size: int | None):
@@ -63,6 +62,7 @@ def cmd_project(args: argparse.Namespace) -> None:
 def batch_methods(model_name: str, methods_text: str) -> tuple[str, ...]:
     """The comma-separated methods, checked against the model before any work starts."""
     from model_zoo import load_model
+    from workflows.methods import checked_methods, split_names
 
     if not split_names(methods_text):
         raise CliError("--methods lists no method")
@@ -136,6 +136,7 @@ def audit_payload(report) -> dict:
 
 def cmd_audit(args: argparse.Namespace) -> None:
     from workflows.audit import run_audit
+    from workflows.methods import checked_methods
 
     model = load_classifier(args)
     methods = checked_methods(model, args.methods or "gradcam")

@@ -10,7 +10,6 @@ import numpy as np
 
 from cli_common import (CliError, class_index, emit, fraction, load_classifier, load_input,
                         model_arguments, read_file)
-from workflows.methods import checked_methods
 
 
 def tcav_sets(args: argparse.Namespace, model, target: int):
@@ -89,6 +88,7 @@ def cmd_tcav(args: argparse.Namespace) -> None:
 def cmd_attack(args: argparse.Namespace) -> None:
     from components.overlay import png_bytes
     from explainers.fragility import AttackSettings, fragility
+    from workflows.methods import checked_methods
 
     model = load_classifier(args)
     if model.modality != "image":
