@@ -15,6 +15,7 @@ from explainers import compatible_methods
 from inputs.audit_data import generated_names
 from inputs.zip_dataset import ZipDatasetError
 from model_zoo.checkpoint import CheckpointError
+from model_zoo.user_models import CHECKPOINT_PREFIX
 from navigation import app_page
 
 app_page("Shortcut audit", icon=":material/policy:", order=50)
@@ -122,7 +123,7 @@ if with_spray:
         if data.sources and data.sources[index]:
             if st.button("Explain it on the image page", key="audit_open"):
                 st.session_state["image_pick"] = data.sources[index]
-                if model_name in names:  # a zoo model: explain it with the audited model
+                if not model_name.startswith(CHECKPOINT_PREFIX):  # a zoo model: the same one
                     st.session_state["image_model"] = model_name
                 st.switch_page("pages/image.py")
     else:
