@@ -99,12 +99,13 @@ def mask_scores(path_text: str, result) -> dict[str, float]:
 def text_metrics(model, text: str, result, k: int) -> dict:
     """The deletion score: the target probability drop with the top-k tokens removed, and
     how it compares with random removals of as many tokens."""
-    from explainers.metrics.text_deletion import explanation_deletion, random_deletion
+    from workflows.scores import map_score, random_score
 
     if model.modality != "text":
         raise CliError("--metrics is for text models here")
-    deletion = explanation_deletion(model, text, result.scores, result.signed, result.target, k)
-    chance = random_deletion(model, text, result.target, k)
+    deletion = map_score("text_deletion", model, text, result.scores, result.target,
+                         signed=result.signed, k=k)
+    chance = random_score("text_deletion", model, text, result.target, k=k)
     verdict = chance.verdict(deletion.drop)
     return {"deletion": dict(k=k, before=round(deletion.before, 6), after=round(deletion.after, 6),
                              drop=round(deletion.drop, 6),
@@ -120,16 +121,16 @@ def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, 
     """ROAD (MoRF/LeRF, random maps' mean and spread, verdict) and, for comparison with
     papers, pixel deletion/insertion areas of the map and of a seeded random map. A signed
     map is ordered by value, or by |value| when ``rank`` is "magnitude"."""
-    from explainers.metrics import deletion_insertion, random_baseline, schema
-    from explainers.metrics.road import road_curves
-    from explainers.metrics.road_verdict import random_road, road_payload
+    from explainers.metrics import schema
+    from explainers.metrics.road_verdict import road_payload
+    from workflows.scores import map_score, random_score
 
     by_magnitude = rank == "magnitude" and result.signed
     scores = np.abs(result.scores) if by_magnitude else result.scores
-    ours = deletion_insertion(model, data, scores, result.target)
-    chance = random_baseline(model, data, result.target)
-    road = road_payload(road_curves(model, data, scores, result.target),
-                        random_road(model, data, result.target))
+    ours = map_score("pixels", model, data, scores, result.target)
+    chance = random_score("pixels", model, data, result.target)
+    road = road_payload(map_score("road", model, data, scores, result.target),
+                        random_score("road", model, data, result.target))
     return {"ranked_by": "magnitude" if by_magnitude else "value",
             schema.DELETION_AUC: round(ours.deletion_auc, 6),
             schema.INSERTION_AUC: round(ours.insertion_auc, 6),

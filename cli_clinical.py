@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cli_common import CliError
+from cli_common import CliError, load_classifier
 
 PHANTOM_DATASET = "phantoms"
-BENCH_SEED = 2  # neither the training (0) nor the held-out (1) seed of the teaching model
+BENCH_SEED = 2  # workflows.case_report.PHANTOM_SEED: not the training (0) nor held-out (1) seed
 
 
 def phantom_cases(count: int, seed: int = BENCH_SEED) -> list:
@@ -30,22 +30,11 @@ def phantom_cases(count: int, seed: int = BENCH_SEED) -> list:
     return cases
 
 
-def method_list(model, text: str | None) -> list[str]:
-    from explainers import compatible_methods, explainer_entry
-
-    if not text:
-        return [e.name for e in compatible_methods(model)]
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    for name in names:
-        if not explainer_entry(name).is_compatible(model):
-            raise CliError(f"method {name!r} does not fit model {model.name!r}")
-    return names
-
-
 def cmd_localise(args: argparse.Namespace) -> None:
     from explainers.metrics.localisation_bench import benchmark_method, summary_row
     from inputs.phantoms import LABELS
     from model_zoo import load_model
+    from workflows.methods import checked_methods
 
     if args.dataset != PHANTOM_DATASET:
         raise CliError(f"unknown data set {args.dataset!r}; masks are known for "
@@ -56,7 +45,7 @@ def cmd_localise(args: argparse.Namespace) -> None:
     target = LABELS.index("lesion") if args.target is None else args.target
     cases = phantom_cases(args.cases, args.seed)
     rows = [summary_row(benchmark_method(model, m, cases, target))
-            for m in method_list(model, args.methods)]
+            for m in checked_methods(model, args.methods)]
     chance = float(np.mean([case.mask.mean() for case in cases]))  # a uniform map's energy
     payload = dict(model=model.name, dataset=args.dataset, cases=len(cases), seed=args.seed,
                    target=target, label=model.labels[target], ci="bootstrap 95%",
@@ -85,39 +74,24 @@ def report_input(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from cli import load_classifier
-    from components.case_facts import map_entry
-    from components.case_report import CaseFacts, case_report_pdf
-    from explainers import explain, explainer_entry
-    from explainers.metrics.case import map_scores
-    from explainers.metrics.road_verdict import random_road
+    from components.case_report import case_report_pdf
     from explainers.run import predicted_class
-    from inputs.grey import pixel_digest
     from inputs.masks import mask_from_bytes
-    from model_zoo import probabilities
-    from model_zoo.digest import software_version, weights_sha256
+    from workflows.case_report import case_report
+    from workflows.methods import checked_methods
 
     model = load_classifier(args)
     if model.modality != "image":
         raise CliError("a case report explains an image model")
     tensor, view, windows, technical = report_input(args)
-    target = predicted_class(model, tensor) if args.target is None else args.target
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
-    entries, baseline = [], random_road(model, tensor, target)  # one null for every map
-    for name in method_list(model, args.methods):
-        result = explain(model, name, tensor, target=target)
-        scores = map_scores(model, tensor, result, mask, baseline)
-        entries.append(map_entry(explainer_entry(name).title, view, result, scores.numbers,
-                                 faithfulness=scores.faithfulness))
-    probs = probabilities(model, tensor)
-    order = np.argsort(-probs)[:5]
-    facts = CaseFacts(model.name, weights_sha256(model.module), pixel_digest(tensor), windows,
-                      tuple((model.labels[i], float(probs[i])) for i in order),
-                      model.labels[target], tuple(entries), software_version(), technical)
+    target = predicted_class(model, tensor) if args.target is None else args.target
+    facts = case_report(model, tensor, view, checked_methods(model, args.methods), target,
+                        mask, windows, technical)
     Path(args.out).write_bytes(case_report_pdf(facts))
     print(json.dumps(dict(out=args.out, model=model.name, target=target,
-                          methods=[e.title for e in entries]), indent=2), file=sys.stdout)
+                          methods=[e.title for e in facts.maps]), indent=2), file=sys.stdout)
 
 
 def add_clinical_commands(sub, model_arguments) -> None:

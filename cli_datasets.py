@@ -30,21 +30,16 @@ def load_projection_dataset(name: str, size: int | None):
 def cmd_project(args: argparse.Namespace) -> None:
     from components.projection_figure import (hover_texts, projection_figure, standalone_html,
                                               thumbnail_uris)
-    from explainers.global_views.extraction import extract
     from explainers.global_views.layers import projection_layer_names
     from explainers.global_views.projection import project
+    from workflows.projection import extract_activations
     from model_zoo import load_model
 
     model = load_model(args.model)
     dataset = load_projection_dataset(args.dataset, args.size)
     layers = projection_layer_names(model)
     layer = args.layer or layers[-2]
-    if args.engine == "local" and args.workers == 1:
-        acts = extract(model, dataset, layer)
-    else:  # the same extractor, batch by batch on the engine's workers
-        from jobs.extraction_work import extract_on
-
-        acts = extract_on(engine_choice(args), args.model, dataset, layer)
+    acts = extract_activations(model, dataset, layer, engine_choice(args))
     proj = project(acts.features, args.method, args.dims, args.seed)
     true = [dataset.label_names[k] for k in dataset.labels]
     if args.out:
@@ -66,19 +61,15 @@ def cmd_project(args: argparse.Namespace) -> None:
 
 def batch_methods(model_name: str, methods_text: str) -> tuple[str, ...]:
     """The comma-separated methods, checked against the model before any work starts."""
-    from explainers import explainer_entry
     from model_zoo import load_model
+    from workflows.methods import checked_methods, split_names
 
-    methods = tuple(dict.fromkeys(m.strip() for m in methods_text.split(",") if m.strip()))
-    if not methods:
+    if not split_names(methods_text):
         raise CliError("--methods lists no method")
     model = load_model(model_name)
     if model.modality != "image":
         raise CliError(f"batch explains image files; {model.name} reads text")
-    for method in methods:
-        if not explainer_entry(method).is_compatible(model):
-            raise CliError(f"method {method!r} does not fit model {model.name!r}")
-    return methods
+    return checked_methods(model, methods_text)
 
 
 def interrupted(*_: Any) -> None:
@@ -144,26 +135,19 @@ def audit_payload(report) -> dict:
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from explainers import explainer_entry
-    from explainers.audit import run_audit
+    from workflows.audit import run_audit
+    from workflows.methods import checked_methods
 
     model = load_classifier(args)
-    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
-    for method in methods:
-        if not explainer_entry(method).is_compatible(model):
-            raise CliError(f"method {method!r} does not fit model {model.name!r}")
+    methods = checked_methods(model, args.methods or "gradcam")
     data, notes = load_audit_set(args)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    if args.engine == "local" and args.workers == 1:
-        report = run_audit(model, data, methods, seed=args.seed)
-    else:  # the same per-batch work (AuditBatch) on the engine's workers
-        from jobs.audit_work import audit_on
-
-        if args.checkpoint is not None:
-            raise CliError("--engine ray loads the model by name in every worker: use a zoo "
-                           "model (--model), not --checkpoint")
-        report = audit_on(engine_choice(args), model, data, methods, seed=args.seed)
+    engine = engine_choice(args)
+    if engine.name == "ray" and args.checkpoint is not None:
+        raise CliError("--engine ray loads the model by name in every worker: use a zoo "
+                       "model (--model), not --checkpoint")
+    report = run_audit(model, data, methods, seed=args.seed, engine=engine)
     payload = audit_payload(report)
     if args.out:
         from components.audit_report import report_html

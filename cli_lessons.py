@@ -88,6 +88,7 @@ def cmd_tcav(args: argparse.Namespace) -> None:
 def cmd_attack(args: argparse.Namespace) -> None:
     from components.overlay import png_bytes
     from explainers.fragility import AttackSettings, attackable_methods, fragility
+    from workflows.methods import checked_methods
 
     if args.method not in attackable_methods():
         raise CliError(f"--method {args.method!r} cannot be attacked; choose one of "
@@ -95,6 +96,7 @@ def cmd_attack(args: argparse.Namespace) -> None:
     model = load_classifier(args)
     if model.modality != "image":
         raise CliError("attacks on interpretation here read image models")
+    checked_methods(model, (args.method,))
     region = tuple(fraction(v) for v in args.region.split(",")) if args.region else None
     if region is not None and len(region) != 4:
         raise CliError("--region is top,left,bottom,right as fractions, e.g. 0,0,0.5,0.5")

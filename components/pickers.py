@@ -79,8 +79,9 @@ def _param_input(name: str, default: object, options: dict | None, key: str) -> 
 
 
 def model_picker(modality: str, key: str, default: str = "mobilenet_v2",
-                 label: str = "Classifier") -> str:
-    """A bundled model of the modality, by name (``default`` first chosen if offered)."""
-    names = [e.name for e in model_entries(modality)]
+                 label: str = "Classifier", extra: tuple[str, ...] = ()) -> str:
+    """A registered model of the modality, by name (``default`` first chosen if offered);
+    ``extra`` choices (e.g. "a Hugging Face model…") follow the registry's."""
+    names = [e.name for e in model_entries(modality)] + list(extra)
     return st.selectbox(label, names, key=key,
                         index=names.index(default) if default in names else 0)

@@ -7,14 +7,15 @@ import streamlit as st
 
 from components.audit_view import (enlarge, hover_lines, map_tile, spray_figure, table_rows)
 from components.checkpoint_form import checkpoint_form
+from components.pickers import model_picker
 from components.projection_figure import hover_script
-from dashboard_cache import (cached_audit, cached_audit_html, cached_audit_set,
-                             cached_audit_zip, cached_model, cached_thumbnails, user_checkpoint)
+from dashboard_cache import (cached_audit, cached_audit_html, cached_data, cached_model,
+                             cached_thumbnails, user_checkpoint)
 from explainers import compatible_methods
 from inputs.audit_data import generated_names
 from inputs.zip_dataset import ZipDatasetError
-from model_zoo import model_entries
 from model_zoo.checkpoint import CheckpointError
+from model_zoo.user_models import CHECKPOINT_PREFIX
 from navigation import app_page
 
 app_page("Shortcut audit", icon=":material/policy:", order=50)
@@ -25,9 +26,7 @@ GALLERY = 4  # swaps shown per class
 st.header("Does the model decide by the object, or by the background?")
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, key="audit_model",
-                              index=names.index("shortcut_cnn") if "shortcut_cnn" in names else 0)
+    model_name = model_picker("image", key="audit_model", default="shortcut_cnn")
     own = checkpoint_form("audit_checkpoint")
     sources = generated_names() + [ZIP]
     source = st.selectbox("Data set", sources, key="audit_source",
@@ -68,12 +67,13 @@ try:
         if upload is None:
             st.info("Upload a zip with one folder per class.")
             st.stop()
-        data, notes = cached_audit_zip(upload.getvalue(), masks.getvalue() if masks else None)
+        data, notes = cached_data("audit_zip", upload.getvalue(),
+                                   masks.getvalue() if masks else None)
         data = data.head(count)
         for note in notes:
             st.warning(note)
     else:
-        data = cached_audit_set(source, count, seed)
+        data = cached_data("audit_set", source, count, seed)
     key = f"{data.name}:{len(data)}:{seed}"
     report = cached_audit(model_name, key, methods, seed, data)
 except (ZipDatasetError, ValueError) as err:
@@ -123,7 +123,7 @@ if with_spray:
         if data.sources and data.sources[index]:
             if st.button("Explain it on the image page", key="audit_open"):
                 st.session_state["image_pick"] = data.sources[index]
-                if model_name in names:  # a zoo model: explain it with the audited model
+                if not model_name.startswith(CHECKPOINT_PREFIX):  # a zoo model: the same one
                     st.session_state["image_model"] = model_name
                 st.switch_page("pages/image.py")
     else:

@@ -14,20 +14,22 @@ app_page("Clinical", icon=":material/radiology:", order=60)
 
 from components.agreement import sanity_curves, sanity_figure
 from components.case_facts import map_entry, window_text
-from components.case_report import CaseFacts, case_report_pdf
+from components.case_report import case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
 from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdict_badge
 from components.grid import data_uri, grid_html
 from components.sanity_controls import sanity_controls, sanity_request
 from components.window_controls import window_controls
-from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
-                             cached_grey_probabilities, cached_grey_sanity, cached_grey_scores,
-                             cached_model, cached_panel_images, cached_phantom_dicom,
-                             cached_software_version, cached_weights_digest, model_calls)
+from components.progress import model_calls
+from dashboard_cache import (cached_data, cached_explanation, cached_identity, cached_map_score,
+                             cached_model, cached_panel_images, cached_probabilities,
+                             cached_random_score, cached_sanity_all)
 from explainers import compatible_methods
 from explainers.metrics import schema
+from explainers.metrics.case import road_numbers
 from explainers.metrics.localisation import localisation_scores
+from explainers.metrics.road_verdict import verdict as road_verdict
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.dicom import is_dicom, read_dicom
@@ -36,7 +38,9 @@ from inputs.image_io import ImageDecodeError
 from inputs.masks import mask_from_bytes
 from inputs.phantoms import phantom_case
 from inputs.windowing import VoiLut
-from model_zoo import model_entries
+from workflows.case_report import PHANTOM_SEED, case_facts
+from workflows.model_input import ModelInput
+from components.pickers import model_picker
 
 DEFAULT_MODEL = "xray_phantom_cnn"
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
@@ -65,7 +69,7 @@ def choose_bytes() -> tuple[bytes, str, int | None]:
     if upload is None:
         st.session_state.pop("clinical_kept", None)
         index = PHANTOM_SAMPLES[sample]
-        return cached_phantom_dicom(index), f"phantom:{index}", index
+        return cached_data("phantom_dicom", index), f"phantom:{index}", index
     return upload.getvalue(), upload.file_id, None
 
 
@@ -98,9 +102,7 @@ with source_col:
         st.info(f"Note: {note}.", icon=":material/info:")
 item = ModelInput.of(model_tensor(case))
 with model_col:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index(DEFAULT_MODEL),
-                              key="clinical_model")
+    model_name = model_picker("image", key="clinical_model", default=DEFAULT_MODEL)
     model = cached_model(model_name)
     entries = {e.name: e for e in compatible_methods(model)}
     st.session_state.setdefault("clinical_methods", [m for m in DEFAULT_METHODS if m in entries])
@@ -129,7 +131,7 @@ with source_col:
     with st.expander("Technical attributes"):
         st.html(technical_html(case.technical))
 
-probs = cached_grey_probabilities(model_name, item)
+probs = cached_probabilities(model_name, item)
 order = [int(i) for i in np.argsort(-probs)]
 with model_col:
     target = st.selectbox("Explain the class", order, key="clinical_target",
@@ -146,7 +148,7 @@ status = st.container()
 with status:
     for method in picked:
         try:
-            results[method] = cached_grey_explanation(model_name, method, item, target)
+            results[method] = cached_explanation(model_name, method, item, target)
         except (ValueError, RuntimeError) as err:
             st.warning(f"{entries[method].title} could not explain this image: {err}")
 faithful = st.session_state.get("clinical_faithfulness", False)
@@ -161,13 +163,13 @@ def clinical_grid(sanity: dict) -> tuple[list, list]:
         lines = [cost_caption(result), localisation_caption(scores) if scores else ""]
         verdict = None
         if faithful:
-            with status:
-                road = cached_grey_scores(model_name, method, item, target, (), result)
-            lines += [road_caption(road.numbers[schema.ROAD_MORF_AUC],
-                                   road.numbers[schema.ROAD_LERF_AUC]),
-                      road.faithfulness]
-            scores |= road.numbers
-            verdict = road.faithfulness
+            with status:  # the case's random maps once, then this map's ROAD curves
+                baseline = cached_random_score(model_name, item, target)
+                curves = cached_map_score(model_name, method, item, target, (), "value",
+                                          result.scores)
+            road, verdict = road_numbers(curves, baseline), road_verdict(curves, baseline).text
+            lines += [road_caption(road[schema.ROAD_MORF_AUC], road[schema.ROAD_LERF_AUC]), verdict]
+            scores |= road
         checked = sanity.get(method)
         drawn = cached_panel_images((model_name, item.digest, method, target),
                                     (astuple(display), voi_key), display, view,
@@ -209,19 +211,17 @@ run_col = sanity_controls("clinical", asked, blocks_to_randomise(model, asked.ma
                           "Run the sanity check for these maps", disabled=not results)
 if asked.wanted and results:
     with run_col:  # the progress and the live chart beside the button that started it
-        sanity = cached_grey_sanity(model_name, tuple(results), item, target, asked.max_steps)
+        sanity = cached_sanity_all(model_name, tuple(results), item, target, (),
+                                   asked.max_steps)
     report_maps = draw(sanity)  # the verdicts join the panels and the report
     st.plotly_chart(sanity_figure(sanity_curves(sanity, {m: entries[m].title for m in sanity})),
                     width="stretch", key="clinical_sanity_chart")
 
 
 def report_bytes() -> bytes:
-    facts = CaseFacts(model_name, cached_weights_digest(model_name), item.digest,
-                      (("model input", window_text(case.model_voi)), ("view", window_text(voi))),
-                      tuple((model.labels[i], float(probs[i])) for i in order[:5]),
-                      model.labels[target], tuple(report_maps), cached_software_version(),
-                      case.technical)
-    return case_report_pdf(facts)
+    windows = (("model input", window_text(case.model_voi)), ("view", window_text(voi)))
+    return case_report_pdf(case_facts(model, item.digest, windows, probs, target, report_maps,
+                                      case.technical, *cached_identity(model_name)))
 
 
 st.download_button("Download the case report (PDF)", report_bytes, file_name="case-report.pdf",

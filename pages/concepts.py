@@ -5,15 +5,15 @@ import streamlit as st
 
 from components.concept_picker import MAX_CHOSEN, chosen_concepts, concept_options, set_images
 from components.concepts_view import result_rows, strip, tcav_figure
-from components.pickers import target_picker
-from dashboard_cache import (SAMPLE_PREFIX, cached_image_set, cached_model, cached_probabilities,
-                             cached_tcav, cached_zip_concepts, set_name)
+from components.pickers import model_picker, target_picker
+from dashboard_cache import cached_data, cached_model, cached_probabilities, cached_tcav
 from explainers.global_views.layers import block_names
 from inputs.concept_images import CONCEPTS
 from inputs.samples import SAMPLE_IMAGES
+from inputs.upload import SAMPLE_PREFIX
 from inputs.zip_dataset import ZipDatasetError
 from navigation import app_page
-from model_zoo import model_entries
+from workflows.tcav import set_name
 
 app_page("Concepts", icon=":material/category:", order=60)
 
@@ -32,7 +32,7 @@ if upload is not None:
     try:
         data = upload.getvalue()
         digest = hashlib.sha256(data).hexdigest()[:16]  # the key names the archive's content
-        zip_sets = cached_zip_concepts(data)
+        zip_sets = cached_data("zip_concepts", data)
     except ZipDatasetError as err:
         st.error(f"Could not use this archive: {err}")
 options = concept_options(CONCEPTS, zip_sets, digest)
@@ -40,9 +40,7 @@ st.session_state["concepts_names"] = chosen_concepts(
     st.session_state.get("concepts_names", DEFAULT_CONCEPTS), options, digest)
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
-                              key="concepts_model")
+    model_name = model_picker("image", key="concepts_model")
     model = cached_model(model_name)
     layers = block_names(model)
     default_layer = "1.features.14" if "1.features.14" in layers else layers[len(layers) * 3 // 4]
@@ -82,15 +80,15 @@ if not layers:
 model = cached_model(model_name)
 sets = {}
 for key in concept_keys + ((reference,) if reference else ()):
-    images = (cached_image_set(key, count, seed) if key.startswith("concept:")
+    images = (cached_data("image_set", key, count, seed) if key.startswith("concept:")
               else set_images(key, zip_sets))
     if images is None:
         st.error(f"“{set_name(key)}” is no longer at hand: upload or pick it again.")
         st.stop()
     sets[key] = images
 class_key, pool_key = f"photo:{photo}", "random"
-sets[class_key] = cached_image_set(class_key, count, seed)
-sets[pool_key] = cached_image_set(pool_key, 2 * count, seed)
+sets[class_key] = cached_data("image_set", class_key, count, seed)
+sets[pool_key] = cached_data("image_set", pool_key, 2 * count, seed)
 try:
     results = [cached_tcav(model_name, layer, target, class_key, concept_keys, pool_key, runs, seed,
                            sets, reference) for layer in layers]

@@ -3,12 +3,12 @@ that keeps the label but moves the map."""
 import streamlit as st
 
 from components.fragility_view import change_rows, difference_image, map_view, region_outline
-from dashboard_cache import SAMPLE_PREFIX, Upload, cached_fragility, cached_model
+from components.pickers import model_picker
+from components.source_picker import image_source
+from dashboard_cache import cached_fragility, cached_model
 from explainers import explainer_entry
 from explainers.fragility import KINDS, AttackSettings, attackable_methods
 from inputs.image_io import ImageDecodeError
-from inputs.samples import SAMPLE_IMAGES
-from model_zoo import model_entries
 from navigation import app_page
 
 app_page("Fragility", icon=":material/broken_image:", order=70)
@@ -24,12 +24,8 @@ st.caption("An attack on the explanation, not on the prediction: within a budget
            "are smoothed (softplus), because a ReLU network's map has no useful slope.")
 left, right = st.columns(2)
 with left:
-    upload = st.file_uploader("Upload an image", key="fragility_upload")
-    sample = st.selectbox("…or pick a sample", SAMPLE_IMAGES, key="fragility_sample",
-                          disabled=upload is not None)
-    names = [e.name for e in model_entries("image")]
-    model_name = st.selectbox("Classifier", names, index=names.index("mobilenet_v2"),
-                              key="fragility_model")
+    source = image_source("fragility")
+    model_name = model_picker("image", key="fragility_model")
     methods = attackable_methods()
     method = st.selectbox("Method", methods, index=methods.index("saliency"),
                           format_func=lambda m: explainer_entry(m).title, key="fragility_method")
@@ -46,7 +42,6 @@ with right:
                    "images): on a busy 2-core server 5 steps took 1.5 min, 10 steps 2 min.")
 
 if st.button("Attack the map", type="primary", key="fragility_run"):
-    source = SAMPLE_PREFIX + sample if upload is None else Upload.of(upload.getvalue())
     st.session_state["fragility_request"] = (model_name, method, source, AttackSettings(
         kind=kind, epsilon=level / 255, steps=int(steps), region=region))
 request = st.session_state.get("fragility_request")

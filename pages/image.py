@@ -26,10 +26,9 @@ from components.sanity_controls import sanity_controls, sanity_request
 from components.predictions import top_k_figure
 from components.progress import model_calls
 from components.source_picker import image_source
-from dashboard_cache import (cached_agreement, cached_explanation, cached_faithfulness,
-                             cached_loaded, cached_model, cached_panel_images,
-                             cached_probabilities, cached_random_baseline, cached_random_road,
-                             cached_road, cached_sanity_all, user_checkpoint)
+from dashboard_cache import (cached_agreement, cached_explanation, cached_loaded, cached_map_score,
+                             cached_model, cached_panel_images, cached_probabilities,
+                             cached_random_score, cached_sanity_all, user_checkpoint)
 from explainers import compatible_methods
 from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
@@ -209,12 +208,12 @@ if faithful and not faithful_keys <= faithful_seen:
 auc, baselines, sanity = {}, {}, {}
 with status:
     if faithful:
-        faith, chance = ((cached_road, cached_random_road) if use_road
-                         else (cached_faithfulness, cached_random_baseline))
-        baselines = {t: chance(model_name, source, t) for t in targets}
+        metric = "road" if use_road else "pixels"
+        baselines = {t: cached_random_score(model_name, source, t, metric) for t in targets}
         for m, t in cells:  # each panel's scores as soon as they exist
             calls = model_calls()
-            auc[m, t] = faith(model_name, m, source, t, params[m], *ranked_map(m, t))
+            auc[m, t] = cached_map_score(model_name, m, source, t, params[m], *ranked_map(m, t),
+                                         metric)
             if model_calls() != calls:
                 draw_grid(auc, {})
         faithful_seen |= faithful_keys  # known cached: next time the grid is drawn once

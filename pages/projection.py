@@ -5,8 +5,8 @@ from components.colouring import CONFIDENCE, colour_groups, colour_options, mapp
 from components.concept_picker import save_concept_form
 from components.pickers import model_picker
 from components.projection_figure import hover_script, hover_texts, projection_figure
-from dashboard_cache import (cached_activations, cached_dataset, cached_model, cached_projection,
-                             cached_thumbnails, cached_zip_dataset)
+from dashboard_cache import (cached_activations, cached_data, cached_model, cached_projection,
+                             cached_thumbnails)
 from explainers.global_views.layers import projection_layer_names
 from explainers.global_views.projection import METHODS
 from inputs.datasets import BUILDERS
@@ -61,11 +61,11 @@ try:
         if upload is None:
             st.info("Upload a zip with one folder per class.")
             st.stop()
-        dataset, skipped = cached_zip_dataset(upload.getvalue())
+        dataset, skipped = cached_data("zip_dataset", upload.getvalue())
         if skipped:
             st.warning(f"{skipped} file(s) could not be read as images and were left out.")
     else:
-        dataset = cached_dataset(source, count)
+        dataset = cached_data("dataset", source, count)
 except ZipDatasetError as err:
     st.error(f"Could not use this archive: {err}")
     st.stop()

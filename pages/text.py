@@ -4,15 +4,15 @@ import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
 from components.facts import choice_label, deletion_fact, evaluations
+from components.pickers import model_picker
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
-from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
-                             cached_text_deletion, cached_text_random_deletion)
+from dashboard_cache import (cached_explanation, cached_map_score, cached_model,
+                             cached_probabilities, cached_random_score)
 from explainers import compatible_methods, providing
 from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
 from inputs.samples import SAMPLE_SENTENCES
-from model_zoo import model_entries
 from navigation import app_page
 
 app_page("Text", icon=":material/notes:", order=20)
@@ -26,8 +26,7 @@ st.header("Why this sentence?")
 text = st.text_area("Sentence", SAMPLE_SENTENCES[0], max_chars=MAX_CHARS, key="text_input")
 left, right = st.columns(2)
 with left:
-    names = [e.name for e in model_entries("text")] + [HF_CHOICE]
-    model_name = st.selectbox("Classifier", names, key="text_model")
+    model_name = model_picker("text", key="text_model", extra=(HF_CHOICE,))
     if model_name == HF_CHOICE:
         reference = st.text_input("Hugging Face id or local folder", key="text_hf",
                                   placeholder="distilbert-base-uncased-finetuned-sst-2-english")
@@ -75,11 +74,11 @@ if not picked:
     st.stop()
 
 rows, columns = [], ()
-chance = cached_text_random_deletion(model_name, text, target, k)
+chance = cached_random_score(model_name, text, target, "text_deletion", k=k)
 for name in picked:
     result = cached_explanation(model_name, name, text, target)
-    deletion = cached_text_deletion(model_name, name, text, target, k, (), result.scores,
-                                    result.signed)
+    deletion = cached_map_score(model_name, name, text, target, (), "value", result.scores,
+                                "text_deletion", signed=result.signed, k=k)
     tokens, special, scores = result.tokens, encoded.special, result.scores
     if merge:
         tokens, special, scores = merge_words(tokens, special, scores)

@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from explainers import explain
-from explainers.audit import AuditBatch, run_audit
+from explainers.audit import AuditBatch
 from explainers.audit.batch_maps import batched_maps
+from workflows.audit import run_audit
 from explainers.audit.clusters import summarise
 from explainers.audit.mask_scores import pointing_hits, relevance_mass_accuracy
 from explainers.audit.spray import eigengap, spray

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import cli
-from dashboard_cache import model_calls
+from components.progress import model_calls
 from inputs.audit_zip import zip_audit_set
 from inputs.zip_dataset import ZipDatasetError
 from tests.test_app import run_page

@@ -91,7 +91,7 @@ def test_faithfulness_is_road_against_random_maps_with_a_verdict_per_map():
 def test_sanity_check_puts_a_verdict_on_every_map_and_draws_the_curve():
     import dashboard_cache
 
-    dashboard_cache.cached_grey_sanity.clear()  # a hit would replay, not compute
+    dashboard_cache.cached_sanity_all.clear()  # a hit would replay, not compute
     app = clinical_page()
     assert "sanity" not in grid(app) and "insensitive" not in grid(app)
     assert any("About" in c.value and "blocks" in c.value for c in app.caption)  # cost first

@@ -79,7 +79,8 @@ def test_uploads_are_cached_by_their_digest_not_rehashed():
 
     import streamlit as st
 
-    from dashboard_cache import BY_DIGEST, Upload, source_digest
+    from dashboard_cache import BY_DIGEST
+    from inputs.upload import Upload, source_digest
 
     first = Upload.of(b"first image bytes")
     assert first.digest == hashlib.sha256(b"first image bytes").hexdigest()

@@ -136,28 +136,27 @@ def test_more_workers_than_cpus_is_refused(image_folder, tmp_path, capsys, ray_c
 def test_projection_extraction_on_ray_matches_local(ray_cluster):
     from explainers.global_views.extraction import extract
     from inputs.datasets import load_dataset
-    from jobs.extraction_work import extract_on
     from model_zoo import load_model
+    from workflows.projection import extract_activations
 
     dataset = load_dataset("shapes", 24)
     model = load_model("mobilenet_v2")
     local = extract(model, dataset, "1.features.18")
-    ray = finished_within(RAY_LIMIT_S, extract_on, EngineChoice("ray", workers=1, batch_size=8),
-                          "mobilenet_v2", dataset, "1.features.18")
+    ray = finished_within(RAY_LIMIT_S, extract_activations, model, dataset, "1.features.18",
+                          EngineChoice("ray", workers=1, batch_size=8))
     np.testing.assert_allclose(local.features, ray.features, rtol=1e-4, atol=1e-5)
     assert (local.predicted == ray.predicted).all()
 
 
 def test_audit_on_ray_matches_local(ray_cluster):
-    from explainers.audit import run_audit
     from inputs.audit_data import generated_set
-    from jobs.audit_work import audit_on
     from model_zoo import load_model
+    from workflows.audit import run_audit
 
     model, data = load_model("shortcut_cnn"), generated_set("shortcut_biased", 24)
     local = run_audit(model, data, ("gradcam",))
-    ray = finished_within(RAY_LIMIT_S, audit_on, EngineChoice("ray", workers=1, batch_size=8),
-                          model, data, ("gradcam",))
+    ray = finished_within(RAY_LIMIT_S, run_audit, model, data, ("gradcam",),
+                          engine=EngineChoice("ray", workers=1, batch_size=8))
     assert local.columns.keys() == ray.columns.keys()
     for key, values in local.columns.items():
         np.testing.assert_allclose(values, ray.columns[key], rtol=1e-4, atol=1e-5, err_msg=key)

@@ -1,6 +1,7 @@
 """The audit's per-batch work as one callable class: the local engine and Ray Data both run it.
 
-``AuditBatch(model, methods)`` loads the model once in ``__init__``; calling it on a batch
+``AuditBatch(model, methods)`` loads the model once in ``__init__`` (by name in a Ray actor,
+with its torch ``threads``); calling it on a batch
 (a dict of NumPy columns, Ray's ``batch_format="numpy"``) returns a dict of NumPy columns:
 
     in:  image (N, H, W, 3) uint8 or (N, 3, H, W) float in [0, 1]
@@ -50,7 +51,10 @@ class AuditBatch:
     """Predictions, attribution maps and mask scores for one batch of images."""
 
     def __init__(self, model: str | Classifier, methods: tuple[str, ...] = ("gradcam",),
-                 params: dict[str, dict[str, Any]] | None = None, map_side: int = MAP_SIDE):
+                 params: dict[str, dict[str, Any]] | None = None, map_side: int = MAP_SIDE,
+                 threads: int | None = None):
+        if threads:  # an engine's worker: its share of the CPUs
+            torch.set_num_threads(threads)
         self.model = load_model(model) if isinstance(model, str) else model
         if not isinstance(self.model, ImageClassifier):
             raise ValueError(f"{self.model.name} reads text: the audit needs an image model")

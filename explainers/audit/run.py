@@ -1,24 +1,20 @@
-"""The local audit engine: batches through ``AuditBatch``, then the data-set-wide steps.
-
-Per-class mean maps and mean images, per-class mask scores, background-swap effects and
-SpRAy per class (on the first method's maps). Ray (issue 14) runs the same ``AuditBatch``
-with ``map_batches`` and hands its concatenated columns to ``summarise``.
+"""The audit's data-set-wide steps over the columns ``AuditBatch`` returned, on any engine
+(``workflows.audit.run_audit`` runs the batches): per-class mean maps and mean images,
+per-class mask scores, background-swap effects and SpRAy per class (on the first method's
+maps).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from explainers.audit.batch import AuditBatch
 from explainers.audit.clusters import ClusterSummary, normalised, summarise
 from explainers.audit.flags import class_rows
 from explainers.audit.mask_scores import class_means
 from explainers.audit.spray import spray
-from explainers.audit.swap import swap_effects, swapped_images
-from explainers.progress import report
+from explainers.audit.swap import swap_effects
 from inputs.audit_data import AuditSet
 from model_zoo import Classifier
 
@@ -65,23 +61,6 @@ def batch_size(model: Classifier) -> int:
     """Images per batch: 256 at 64 px, fewer for larger inputs (20 at 224 px)."""
     height, width = model.input_size
     return max(8, BATCH_PIXELS // (height * width))
-
-
-def run_batches(worker: AuditBatch, data: AuditSet, swaps: np.ndarray | None,
-                batch: int) -> dict[str, np.ndarray]:
-    """The per-batch callable over the set, with progress; columns concatenated."""
-    parts: list[dict[str, np.ndarray]] = []
-    for start in range(0, len(data), batch):
-        stop = min(start + batch, len(data))
-        cols = {"index": np.arange(start, stop), "label": data.labels[start:stop],
-                "image": data.images[start:stop]}
-        if data.masks is not None:
-            cols["mask"] = data.masks[start:stop]
-        if swaps is not None:
-            cols["swap_image"] = swaps[start:stop]
-        parts.append(worker(cols))
-        report(0.8 * stop / len(data), f"{stop}/{len(data)} images")
-    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
 def mask_score_table(columns: dict[str, np.ndarray], methods: tuple[str, ...],
@@ -133,22 +112,3 @@ def summarise_columns(columns: dict[str, np.ndarray], data: AuditSet, model: Cla
     return AuditReport(model.name, data.name, methods, data.label_names, model.labels, columns,
                        class_rows(data.label_names, counts, accuracy, scores, swap, flags),
                        means, mean_images.round().astype(np.uint8), sprays, swaps, seconds)
-
-
-def run_audit(model: Classifier, data: AuditSet, methods: tuple[str, ...] = ("gradcam",),
-              params: dict[str, dict[str, Any]] | None = None, seed: int = 0,
-              batch: int | None = None) -> AuditReport:
-    """Audit ``model`` on ``data``: maps, mask scores and swaps (with masks), SpRAy, flags."""
-    if len(set(data.labels.tolist())) < 2:
-        raise ValueError("an audit compares classes: the data set needs at least two")
-    started = time.perf_counter()
-    swaps = None if data.masks is None else swapped_images(data.images, data.masks,
-                                                           data.labels, seed)[0]
-    worker = AuditBatch(model, tuple(methods), params)
-    columns = run_batches(worker, data, swaps, batch or batch_size(model))
-    seconds = {"batches": time.perf_counter() - started}
-    report(0.85, "SpRAy")
-    result = summarise_columns(columns, data, model, tuple(methods), swaps, seed, seconds)
-    seconds["total"] = time.perf_counter() - started
-    report(1.0, "done")
-    return result
