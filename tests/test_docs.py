@@ -138,3 +138,11 @@ def sample_jpeg(name: str) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(sample_image(name)).save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def test_every_benchmark_suite_is_in_the_contributor_guide():
+    from bench import suite_names
+
+    text = (ROOT / "docs" / "contributor.md").read_text(encoding="utf-8")
+    missing = [name for name in suite_names() if f"`{name}`" not in text]
+    assert not missing, f"bench suites missing from docs/contributor.md: {missing}"
