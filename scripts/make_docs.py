@@ -130,9 +130,8 @@ def flag_rows(p: argparse.ArgumentParser) -> list[tuple[str, ...]]:
             notes.append("required")
         group = groups.get(id(action))
         if group is not None:
-            others = [o.option_strings[0] for o in group._group_actions if o is not action]
-            notes.append(("one of this, " if group.required else "not with ")
-                         + ", ".join(f"`{o}`" for o in others))
+            members = ", ".join(f"`{o.option_strings[0]}`" for o in group._group_actions)
+            notes.append(f"one of {members}" + (" is required" if group.required else ""))
         flag = ", ".join(f"`{s}`" for s in action.option_strings) or f"`{action.dest}`"
         value = value_text(action)
         default = default_text(action)
