@@ -149,3 +149,15 @@ def test_every_benchmark_suite_is_in_the_contributor_guide():
     text = (ROOT / "docs" / "contributor.md").read_text(encoding="utf-8")
     missing = [name for name in suite_names() if f"`{name}`" not in text]
     assert not missing, f"bench suites missing from docs/contributor.md: {missing}"
+
+
+def test_the_readme_names_every_page_and_subcommand():
+    import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    titles = [re.search(r'app_page\("([^"]+)"', p.read_text(encoding="utf-8")).group(1)
+              for p in sorted((ROOT / "pages").glob("*.py"))]
+    missing = [f"page {t}" for t in titles if f"**{t}**" not in readme]
+    missing += [f"subcommand {name}" for name, _, _ in make_docs.subcommands(cli.parser())
+                if f"`{name}`" not in readme]
+    assert not missing, f"README.md's tables miss: {missing}"
