@@ -97,13 +97,14 @@ def cmd_report(args: argparse.Namespace) -> None:
 def add_clinical_commands(sub, model_arguments) -> None:
     p = sub.add_parser("localise", help="localisation scores of every method over phantom "
                                         "cases with known lesion masks, with bootstrap CIs")
-    p.add_argument("--model", required=True)
-    p.add_argument("--dataset", default=PHANTOM_DATASET)
-    p.add_argument("--cases", type=int, default=20)
-    p.add_argument("--seed", type=int, default=BENCH_SEED)
+    p.add_argument("--model", required=True, help="a model name (see the models subcommand)")
+    p.add_argument("--dataset", default=PHANTOM_DATASET, help="cases with known masks: phantoms")
+    p.add_argument("--cases", type=int, default=20, help="generated cases with a lesion")
+    p.add_argument("--seed", type=int, default=BENCH_SEED,
+                   help="seed of the generated cases (2: unseen in training)")
     p.add_argument("--methods", help="comma-separated (default: every compatible method)")
     p.add_argument("--target", type=int, default=None, help="class index (default: lesion)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
     p.set_defaults(fn=cmd_localise)
     p = sub.add_parser("report", help="a PDF case report (no patient identifier)")
     model_arguments(p)

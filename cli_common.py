@@ -103,7 +103,7 @@ def model_arguments(p: argparse.ArgumentParser) -> None:
 
 def engine_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", default="local", choices=["local", "ray"],
-                   help="local: in this process; ray: a Ray cluster (see README, scale-out)")
+                   help="local: in this process; ray: a Ray cluster (see docs/engineer.md)")
     p.add_argument("--address", help="Ray cluster: auto, or ray://HOST:10001 (default: start "
                                      "a local one)")
     p.add_argument("--workers", type=int, default=1, help="Ray actors, each loading the model")

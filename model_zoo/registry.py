@@ -12,7 +12,7 @@ from model_zoo.classifier import Classifier, Modality
 from model_zoo.errors import UnknownModelError
 
 __all__ = ["ModelEntry", "UnknownModelError", "load_model", "model_entries", "model_entry",
-           "register_loader", "register_model"]
+           "model_loaders", "register_loader", "register_model"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ModelEntry:
 
 _ENTRIES: dict[str, ModelEntry] = {}
 _LOADERS: dict[str, Callable[[str], Classifier]] = {}  # "prefix:" -> load(full reference)
+_LOADER_SUMMARIES: dict[str, str] = {}  # "prefix:" -> one line for the docs and listings
 
 
 def register_model(name: str, *, modality: Modality, title: str, source: str):
@@ -40,9 +41,16 @@ def register_model(name: str, *, modality: Modality, title: str, source: str):
     return wrap
 
 
-def register_loader(prefix: str, load: Callable[[str], Classifier]) -> None:
-    """Send names starting with ``prefix`` (e.g. ``"hf:"``) to ``load(name)``."""
+def register_loader(prefix: str, load: Callable[[str], Classifier], *, summary: str = "") -> None:
+    """Send names starting with ``prefix`` (e.g. ``"hf:"``) to ``load(name)``; ``summary``
+    says in a line what the prefix names and where its weights come from."""
     _LOADERS[prefix] = load
+    _LOADER_SUMMARIES[prefix] = summary
+
+
+def model_loaders() -> dict[str, str]:
+    """Every registered prefix and its summary (docs/reference/models.md is made from it)."""
+    return {prefix: _LOADER_SUMMARIES.get(prefix, "") for prefix in _LOADERS}
 
 
 def model_entries(modality: Modality | None = None) -> list[ModelEntry]:

@@ -88,4 +88,8 @@ def load_xrv(weights: str) -> ImageClassifier:
                            source=f"torchxrayvision {xrv.__version__}, {path.name}")
 
 
-register_loader(PREFIX, lambda reference: load_xrv(reference[len(PREFIX):]))
+register_loader(PREFIX, lambda reference: load_xrv(reference[len(PREFIX):]),
+                summary="`xrv:WEIGHTS` (e.g. `xrv:densenet121-res224-all`): torchxrayvision's "
+                        "chest X-ray DenseNet-121, 18 pathology logits; the weight file must "
+                        "already be in its cache folder (`~/.torchxrayvision/models_data` or "
+                        "`$XRV_CACHE_DIR`), nothing is downloaded")

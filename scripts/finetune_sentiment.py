@@ -1,7 +1,8 @@
 """Fine-tune the top MiniLM layers and the head of ``minilm_sentiment``, deterministically.
 
 Run: OMP_NUM_THREADS=1 python scripts/finetune_sentiment.py --train-rows 0 --test-rows 0
-(all rows, the committed weights; see README; float sums may differ with another thread count)
+(all rows, the committed weights; see docs/results.md; float sums may differ with
+another thread count)
 The embeddings and the layers below the tuned ones stay frozen, so their outputs are
 computed once and cached (sorted by length, padded per batch); only the top ``--layers``
 layers (default all ``TUNED_LAYERS`` = 6) and the head learn. Writes
@@ -32,7 +33,7 @@ from model_zoo.minilm_sentiment import (  # noqa: E402
     overlay_fine_tuned)
 
 BATCH = 32
-ENCODER_LR = 1e-4  # best of 5e-5 / 1e-4 / 2e-4 on 4,000 tweets (README)
+ENCODER_LR = 1e-4  # best of 5e-5 / 1e-4 / 2e-4 on 4,000 tweets (docs/results.md)
 TUNED_LAYERS = 6  # all of MiniLM-L6; the word embeddings stay frozen
 STORE_DTYPE = "float16"  # halves the file; the scores below use the rounded tensors
 

@@ -1,4 +1,4 @@
-"""Print minilm_sentiment's answers on contrast and negation sentences (README table).
+"""Print minilm_sentiment's answers on contrast and negation sentences (docs/results.md).
 
 Run: python scripts/sentiment_examples.py  (a Markdown table on stdout)
 The first three were the issue's examples; the rest were written afterwards, not tuned on.
