@@ -14,6 +14,7 @@ app_page("Clinical", icon=":material/radiology:", order=60)
 
 from components.agreement import sanity_curves, sanity_figure
 from components.case_facts import map_entry, window_text
+from components.case_keys import case_key
 from components.case_report import CaseFacts, case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
@@ -70,7 +71,7 @@ def choose_bytes() -> tuple[bytes, str, int | None]:
 
 def current_case(data: bytes, source_id: str):
     """The decoded case, kept for this session per upload and frame (decoded once)."""
-    frame = int(st.session_state.get("clinical_frame", 0))
+    frame = int(st.session_state.get(case_key("clinical_frame", source_id), 0))
     kept = st.session_state.get("clinical_kept")
     if kept is None or kept[0] != (source_id, frame):
         kept = ((source_id, frame), *read_case(data, frame))
@@ -89,7 +90,8 @@ with source_col:
         st.error(f"Could not read this file: {err}.")
         st.stop()
     if frames > 1:
-        st.number_input(f"Frame (of {frames})", 0, frames - 1, key="clinical_frame")
+        st.number_input(f"Frame (of {frames})", 0, frames - 1,
+                        key=case_key("clinical_frame", source_id))
     if case.burned_in:
         st.warning("This file is marked as having burned-in annotation: text such as a "
                    "patient's name may be part of the pixels themselves.", icon=":material/warning:")
@@ -108,7 +110,8 @@ with model_col:
     picked = st.multiselect("Methods", list(entries), key="clinical_methods",
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
-    mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)", key="clinical_mask")
+    mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)",
+                                   key=case_key("clinical_mask", source_id))
     st.toggle("Faithfulness against random maps (ROAD)", key="clinical_faithfulness",
               help="Each map's ROAD curves against 4 random maps of this image, with a "
                    "verdict in words: a few seconds per map, computed once.")
@@ -131,7 +134,8 @@ with source_col:
 probs = cached_grey_probabilities(model_name, item)
 order = [int(i) for i in np.argsort(-probs)]
 with model_col:
-    target = st.selectbox("Explain the class", order, key="clinical_target",
+    target = st.selectbox("Explain the class", order,
+                          key=case_key("clinical_target", (model_name, item.digest)),
                           format_func=lambda i: f"{model.labels[i]} ({probs[i]:.1%})")
 if not picked:
     st.info("Pick at least one method.")

@@ -153,3 +153,56 @@ def test_clinician_path(tmp_path, artifacts):
         assert secret not in server_log
     assert "scan.dcm" not in text
     assert hosts == {"127.0.0.1"}, hosts
+
+
+def pick(page, combobox: str, option: str) -> None:
+    page.get_by_role("combobox", name=combobox).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def explained_class(page) -> str:
+    """The class picker's shown text, e.g. "lesion (99.1%)"."""
+    return page.get_by_role("combobox", name="Explain the class").input_value()
+
+
+def wait_class_change(page, old: str) -> None:
+    page.wait_for_function(
+        "old => { const c = document.querySelector('input[aria-label=\"Explain the class\"]');"
+        " return c && c.value && c.value !== old; }", arg=old, timeout=TIMEOUT_MS)
+
+
+@pytest.mark.browser
+def test_ct_preset_then_mr_upload(tmp_path, artifacts):
+    """Issue 25: CT, "CT mediastinum", then an MR (no CT presets) used to end the page with
+    a ValueError from the preset's callback and keep the CT's class and probability."""
+    from tests.dicom_files import bundled
+    ct, mr = tmp_path / "ct.dcm", tmp_path / "mr.dcm"
+    ct.write_bytes(bundled("CT_small.dcm"))
+    mr.write_bytes(bundled("MR_small.dcm"))
+    with logged_dashboard(tmp_path / "server.log") as url, chromium_page() as page:
+        page.goto(f"{url}/clinical")
+        wait_for_grid(page, "Pointing game")
+        phantom_class = explained_class(page)
+        upload = page.get_by_label("Upload a DICOM or PNG").get_by_test_id(
+            "stFileUploaderDropzoneInput")
+        upload.set_input_files(str(ct))
+        page.get_by_text("Viewing window: CT lung").wait_for(timeout=TIMEOUT_MS)
+        pick(page, "Window preset", "CT mediastinum")
+        page.get_by_text("Viewing window: CT mediastinum").wait_for(timeout=TIMEOUT_MS)
+        wait_class_change(page, phantom_class)
+        ct_class = explained_class(page)
+        upload.set_input_files(str(mr))
+        page.get_by_text("Viewing window: file window 1").wait_for(timeout=TIMEOUT_MS)
+        wait_class_change(page, ct_class)
+        page.locator(f"{GRID} figure").first.wait_for(timeout=TIMEOUT_MS)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        mr_class = explained_class(page)
+        heading = page.get_by_role("heading", name="Why").first.inner_text()
+        assert mr_class.split(" (")[0] in heading, (mr_class, heading)
+        calls = model_calls(page)
+        pick(page, "Window preset", "full range")
+        page.get_by_text("Viewing window: full range").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert model_calls(page) == calls and explained_class(page) == mr_class
+        page.screenshot(path=str(artifacts / "browser_clinical_ct_then_mr.png"), full_page=True)
