@@ -22,8 +22,38 @@ from reportlab.platypus import (Image as PdfImage, KeepTogether, Paragraph, Simp
                                 Spacer, Table, TableStyle)
 from xml.sax.saxutils import escape
 
-DISCLAIMER = ("Explanations show what drove this model's output; they are not a diagnosis. "
-              "The bundled phantom model is a synthetic teaching model, not a diagnostic device.")
+DISCLAIMER = ("Not a diagnostic device. Explanations show what drove this model's output; "
+              "they are not a diagnosis. The bundled phantom model is a synthetic teaching "
+              "model; the brain MRI model is a third-party package's, measured here on 17 "
+              "slices only.")
+METRIC_NAMES = {"pointing_game": "Pointing game (peak inside the lesion)",
+                "energy_pointing_game": "Energy inside the lesion",
+                "relevance_mass": "Relevance mass inside the lesion",
+                "iou_otsu": "IoU with the lesion (Otsu threshold)",
+                "iou_top_k": "IoU with the lesion (top 10% of the map)",
+                "ROAD_MoRF_auc": "ROAD, most relevant removed first (AUC)",
+                "ROAD_LeRF_auc": "ROAD, least relevant removed first (AUC)",
+                "ROAD_gap": "ROAD gap (LeRF − MoRF)",
+                "random_ROAD_gap_spread": "ROAD gap spread of random maps"}
+
+
+def metric_name(key: str) -> str:
+    """A score's name in words; unknown keys with underscores as spaces."""
+    return METRIC_NAMES.get(key, key.replace("_", " "))
+
+
+def param_text(key: str, value: object) -> str:
+    """``layer=-1`` as "layer: last convolutional block", other parameters as key: value."""
+    if key == "layer" and value == -1:
+        return "layer: the last convolutional block"
+    if key == "layer" and isinstance(value, int) and value < 0:
+        return f"layer: block {value} from the end"
+    return f"{key.replace('_', ' ')}: {value}"
+
+
+def grouped(digest: str, size: int = 16) -> str:
+    """A hex digest in blocks of ``size``, so it wraps inside its table cell."""
+    return " ".join(digest[i:i + size] for i in range(0, len(digest), size))
 
 
 @dataclass(frozen=True)
@@ -51,6 +81,8 @@ class CaseFacts:
     maps: tuple[MapEntry, ...]
     software: str
     technical: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()  # out-of-distribution sentences, shown first
+    ground_truth: str = ""  # where the localisation mask came from, if any
     created: str = field(default_factory=lambda: datetime.now(timezone.utc)
                          .strftime("%Y-%m-%d %H:%M UTC"))
 
@@ -83,8 +115,8 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
     bar = Table([[Paragraph(low, styles["BodyText"]), _png_flowable(colour_bar(
         entry.cmap, entry.signed), 35), Paragraph(high, styles["BodyText"])]], hAlign="LEFT",
                 colWidths=[13 * mm, 37 * mm, 13 * mm])
-    params = ", ".join(f"{k}={v}" for k, v in entry.params.items()) or "defaults"
-    rows = [["Parameters", params]] + [[k.replace("_", " "), f"{v:.3f}"]
+    params = "; ".join(param_text(k, v) for k, v in entry.params.items()) or "defaults"
+    rows = [["Parameters", params]] + [[metric_name(k), f"{v:.3f}"]
                                        for k, v in entry.scores.items()]
     if entry.faithfulness:
         rows.append(["Faithfulness (ROAD)", entry.faithfulness])
@@ -100,10 +132,15 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
 def case_report_pdf(facts: CaseFacts) -> bytes:
     """The report as PDF bytes; nothing is written to disk."""
     styles = getSampleStyleSheet()
+    warning = styles["BodyText"].clone("warning", textColor=colors.HexColor("#b00020"),
+                                       fontName="Helvetica-Bold")
     story = [Paragraph("Explanation case report", styles["Title"]),
              Paragraph(escape(DISCLAIMER), styles["Italic"]), Spacer(1, 3 * mm),
-             _table([["Model", facts.model], ["Weights SHA-256", facts.weights_sha256],
-                     ["Input pixel SHA-256", facts.input_digest],
+             *[Paragraph(escape("Out of distribution: " + w), warning) for w in facts.warnings],
+             Spacer(1, 2 * mm),
+             _table([["Model", facts.model], ["Weights SHA-256", grouped(facts.weights_sha256)],
+                     ["Input pixel SHA-256", grouped(facts.input_digest)],
+                     *([["Ground truth", facts.ground_truth]] if facts.ground_truth else []),
                      *[[f"Window ({role})", text] for role, text in facts.windows],
                      *[[label, value] for label, value in facts.technical],
                      ["Explained class", facts.explained], ["Created", facts.created],

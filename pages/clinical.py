@@ -30,13 +30,17 @@ from explainers import compatible_methods
 from explainers.metrics.localisation import localisation_scores
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
-from inputs.dicom import is_dicom, read_dicom
+from inputs.dicom import DicomError, is_dicom, read_dicom
 from inputs.grey import dicom_case, model_tensor, picture_case
 from inputs.image_io import ImageDecodeError
 from inputs.masks import mask_from_bytes
+from inputs.overlays import overlay_mask
 from inputs.phantoms import phantom_case
+from inputs.real_scans import REAL_SCANS, real_scan_bytes
 from inputs.windowing import VoiLut
 from model_zoo import model_entries
+from model_zoo.domain_check import domain_warnings
+from model_zoo.training_domain import training_domain
 
 DEFAULT_MODEL = "xray_phantom_cnn"
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
@@ -44,9 +48,10 @@ PHANTOM_SAMPLES = {"Phantom case A (lesion)": 1, "Phantom case B (small lesion)"
                    "Phantom case C (no lesion)": 0}
 MAX_METHODS = 6
 VIEW_SIDE = 512
-TEACHING_NOTE = ("The phantom model is a synthetic teaching model trained on generated "
-                 "chest-like images: not a diagnostic device. Nothing you upload is stored; "
-                 "patient and study identifiers are never read out of the file.")
+TEACHING_NOTE = ("Not a diagnostic device. The phantom model is a synthetic teaching model "
+                 "trained on generated chest-like images; the brain MRI model is a "
+                 "third-party package's, checked here on 17 slices only. Nothing you upload "
+                 "is stored; patient and study identifiers are never read out of the file.")
 
 
 def read_case(data: bytes, frame: int):
@@ -58,12 +63,16 @@ def read_case(data: bytes, frame: int):
 
 
 def choose_bytes() -> tuple[bytes, str, int | None]:
-    """The upload, else a bundled phantom DICOM; (bytes, upload id, phantom index)."""
+    """The upload, else a bundled case; (bytes, source id, phantom index or None)."""
     upload = st.file_uploader("Upload a DICOM or PNG", type=None, key="clinical_upload")
-    sample = st.selectbox("…or a bundled phantom", list(PHANTOM_SAMPLES), key="clinical_sample",
-                          disabled=upload is not None)
+    sample = st.selectbox("…or a bundled case", [*PHANTOM_SAMPLES, *REAL_SCANS],
+                          key="clinical_sample", disabled=upload is not None)
+    kept = st.session_state.get("clinical_kept")
+    if upload is None and kept and not kept[0][0].startswith(("phantom:", "real:")):
+        st.session_state.pop("clinical_kept", None)  # the upload's decoded case goes
+    if upload is None and sample in REAL_SCANS:
+        return real_scan_bytes(sample), f"real:{REAL_SCANS[sample]}", None
     if upload is None:
-        st.session_state.pop("clinical_kept", None)
         index = PHANTOM_SAMPLES[sample]
         return cached_phantom_dicom(index), f"phantom:{index}", index
     return upload.getvalue(), upload.file_id, None
@@ -125,6 +134,18 @@ if mask_upload is not None:
 elif phantom_index is not None and phantom_case(PHANTOM_SEED, phantom_index).label:
     mask = phantom_case(PHANTOM_SEED, phantom_index).mask
     st.caption("Localisation scores use the phantom's exact lesion mask.")
+elif is_dicom(data):
+    try:
+        overlay = overlay_mask(data, case.values.shape)
+    except DicomError as err:
+        overlay = None
+        st.warning(f"The file's overlay cannot be used as ground truth: {err}.")
+    if overlay is not None:
+        mask = overlay.mask
+        st.caption(f"Localisation scores use the {overlay.describe()} as the lesion mask.")
+ground_truth = ("uploaded mask" if mask_upload is not None and mask is not None else
+                "the phantom's exact lesion mask" if phantom_index is not None and mask is not None
+                else overlay.describe() if mask is not None else "")
 
 with source_col:
     voi = window_controls(case, (source_id, item.digest))
@@ -132,6 +153,10 @@ with source_col:
         st.html(technical_html(case.technical))
 
 probs = cached_grey_probabilities(model_name, item)
+out_of_domain = domain_warnings(training_domain(model_name), case.technical,
+                                f"the model {model_name}")
+for sentence in out_of_domain:  # before any map, where it cannot be missed
+    st.warning(f"**Out of distribution.** {sentence}", icon=":material/report:")
 order = [int(i) for i in np.argsort(-probs)]
 with model_col:
     target = st.selectbox("Explain the class", order,
@@ -222,7 +247,7 @@ def report_bytes() -> bytes:
                       (("model input", window_text(case.model_voi)), ("view", window_text(voi))),
                       tuple((model.labels[i], float(probs[i])) for i in order[:5]),
                       model.labels[target], tuple(report_maps), cached_software_version(),
-                      case.technical)
+                      case.technical, warnings=out_of_domain, ground_truth=ground_truth)
     return case_report_pdf(facts)
 
 

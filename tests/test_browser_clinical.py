@@ -146,7 +146,7 @@ def test_clinician_path(tmp_path, artifacts):
     for secret in SECRET_STRINGS:
         assert secret.encode() not in checked and secret not in words
     assert report.startswith(b"%PDF") and "Input pixel SHA-256" in text and "manual" in text
-    assert "pointing game" in text and "iou otsu" in text
+    assert "Pointing game" in text and "Otsu threshold" in text
     server_log = log.read_text(errors="replace")
     for secret in SECRET_STRINGS:
         assert secret not in html and secret not in text and secret.encode() not in report

@@ -97,7 +97,7 @@ def test_report_has_facts_and_no_identifier(scan, tmp_path, cli):
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
     words = " ".join(text.split())  # table cells wrap
     for fact in ("Weights SHA-256", "Input pixel SHA-256", "Grad-CAM", "Integrated Gradients",
-                 "pointing game", "ROAD MoRF auc", "Faithfulness (ROAD)", "random on this image",
+                 "Pointing game", "ROAD, most relevant removed first", "Faithfulness (ROAD)", "random on this image",
                  "FULL: centre 2048", "lesion", "torch"):
         assert fact in words, fact
     for secret in SECRET_STRINGS:

@@ -159,3 +159,27 @@ def test_a_colour_dicom_is_explained_as_grey_with_a_note():
     assert not app.exception and not app.error
     assert any("colour DICOM (YBR_FULL)" in i.value for i in app.info)
     assert grid(app).count("<figure") == 2
+
+
+def test_real_chest_radiograph_is_drawn_inverted_and_in_domain_for_the_phantom_model():
+    """RG1 (CR, MONOCHROME1, PA chest) from pydicom-data: bright bone, no modality warning."""
+    app = clinical_page(clinical_sample="Real: chest radiograph, PA (CR, MONOCHROME1)")
+    assert not app.exception and not app.error
+    assert not any("Out of distribution" in w.value for w in app.warning)
+    assert grid(app).count("<figure") == 2 and "MONOCHROME1" in page_text(app)
+
+
+def test_overlay_mr_scores_maps_against_the_files_own_lesion_and_warns_out_of_distribution():
+    app = clinical_page(clinical_sample="Real: abdominal MR, lesion outlined (overlay)")
+    assert not app.exception and not app.error
+    assert any("overlay plane 6000" in c.value for c in app.caption)
+    assert grid(app).count("Pointing game") == 2
+    ood = [w.value for w in app.warning if "Out of distribution" in w.value]
+    assert ood and "This scan is MR" in ood[0]
+
+
+def test_brain_model_warns_on_a_chest_radiograph():
+    app = clinical_page(clinical_model="brain_tumor_vgg16",
+                        clinical_sample="Real: chest radiograph, PA (CR, MONOCHROME1)")
+    assert not app.exception and not app.error
+    assert any("This scan is CR" in w.value for w in app.warning)
