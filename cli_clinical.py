@@ -84,6 +84,67 @@ def report_input(args: argparse.Namespace):
     return tensor, view, windows, case.technical
 
 
+def trained_on(name: str) -> dict:
+    """``trained_on`` of a zoo model that declares its training domain (else nothing)."""
+    from model_zoo.training_domain import training_domain
+
+    domain = training_domain(name)
+    if domain is None:
+        return {}
+    return {"trained_on": dict(modalities=list(domain.modalities),
+                               body_parts=list(domain.body_parts), view=domain.view,
+                               input_kind=domain.input_kind)}
+
+
+def dicom_payload(args: argparse.Namespace, model, result, has_mask: bool) -> dict:
+    """For a DICOM --input: the out-of-distribution sentences and, without --mask, the
+    localisation scores against the file's own overlay plane."""
+    from explainers.metrics.localisation import localisation_scores
+    from inputs.dicom import DicomError, is_dicom, read_dicom
+    from inputs.overlays import overlay_mask
+    from model_zoo.domain_check import domain_warnings
+    from model_zoo.training_domain import training_domain
+
+    data = Path(args.input).read_bytes()
+    if not is_dicom(data):
+        return {}
+    technical = read_dicom(data).technical
+    payload = {"out_of_distribution": list(domain_warnings(
+        training_domain(model.name), technical, f"the model {model.name}"))}
+    if not has_mask and result.tokens is None:
+        try:
+            overlay = overlay_mask(data, tuple(result.scores.shape))
+        except DicomError as err:
+            raise CliError(f"{args.input}: {err}") from None
+        if overlay is not None:
+            scores = localisation_scores(result.scores, overlay.mask).as_dict()
+            payload |= {"ground_truth": overlay.describe(), "localisation": scores}
+    return payload
+
+
+def report_extras(args: argparse.Namespace, model, shape: tuple[int, int],
+                  has_mask: bool) -> dict:
+    """CaseFacts' ``warnings`` and ``ground_truth`` (and the overlay ``mask``) of --input."""
+    from inputs.dicom import DicomError, is_dicom, read_dicom
+    from inputs.overlays import overlay_mask
+    from model_zoo.domain_check import domain_warnings
+    from model_zoo.training_domain import training_domain
+
+    data = Path(args.input).read_bytes()
+    technical = read_dicom(data).technical if is_dicom(data) else ()
+    extras = {"warnings": domain_warnings(training_domain(model.name), technical,
+                                          f"the model {model.name}"),
+              "ground_truth": "uploaded mask" if has_mask else ""}
+    if is_dicom(data) and not has_mask:
+        try:
+            overlay = overlay_mask(data, shape)
+        except DicomError as err:
+            raise CliError(f"{args.input}: {err}") from None
+        if overlay is not None:
+            extras |= {"mask": overlay.mask, "ground_truth": overlay.describe()}
+    return extras
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     from cli import load_classifier
     from components.case_facts import map_entry
@@ -104,6 +165,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     target = predicted_class(model, tensor) if args.target is None else args.target
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
+    extras = report_extras(args, model, tuple(tensor.shape[-2:]), mask is not None)
+    mask = extras.pop("mask", mask)
     entries, baseline = [], random_road(model, tensor, target)  # one null for every map
     for name in method_list(model, args.methods):
         result = explain(model, name, tensor, target=target)
@@ -114,10 +177,13 @@ def cmd_report(args: argparse.Namespace) -> None:
     order = np.argsort(-probs)[:5]
     facts = CaseFacts(model.name, weights_sha256(model.module), pixel_digest(tensor), windows,
                       tuple((model.labels[i], float(probs[i])) for i in order),
-                      model.labels[target], tuple(entries), software_version(), technical)
+                      model.labels[target], tuple(entries), software_version(), technical,
+                      **extras)
     Path(args.out).write_bytes(case_report_pdf(facts))
     print(json.dumps(dict(out=args.out, model=model.name, target=target,
-                          methods=[e.title for e in entries]), indent=2), file=sys.stdout)
+                          methods=[e.title for e in entries],
+                          out_of_distribution=list(facts.warnings),
+                          ground_truth=facts.ground_truth), indent=2), file=sys.stdout)
 
 
 def add_clinical_commands(sub, model_arguments) -> None:

@@ -101,13 +101,23 @@ def colour_bar(cmap: str, signed: bool, length: int = 256) -> np.ndarray:
     return np.repeat(row[None], 12, axis=0)
 
 
-def _table(rows: list[list[str]], widths: list[float] | None = None) -> Table:
+def _table(rows: list[list[str]], widths: list[float] | None = None,
+           size: float | None = None) -> Table:
     style = getSampleStyleSheet()["BodyText"]
+    if size:
+        style = style.clone("small", fontSize=size, leading=size * 1.2)
     cells = [[Paragraph(escape(str(c)), style) for c in row] for row in rows]
     table = Table(cells, colWidths=[w * mm for w in widths] if widths else None, hAlign="LEFT")
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
+
+
+def _side_by_side(rows: tuple[tuple[str, str], ...]) -> list[list[str]]:
+    """Label/value pairs two to a row, so the image's attributes take half the height."""
+    cells = [[str(label), str(value)] for label, value in rows]
+    cells += [["", ""]] * (len(cells) % 2)
+    return [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
 
 
 def _map_block(entry: MapEntry, styles) -> KeepTogether:
@@ -122,7 +132,7 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
         rows.append(["Faithfulness (ROAD)", entry.faithfulness])
     if entry.sanity:
         rows.append(["Sanity check", entry.sanity])
-    side = Table([[[_png_flowable(entry.overlay, 55), bar], _table(rows, [35, 70])]],
+    side = Table([[[_png_flowable(entry.overlay, 48), bar], _table(rows, [58, 47], size=8)]],
                  colWidths=[62 * mm, 108 * mm], hAlign="LEFT")
     side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Paragraph(escape(entry.title), styles["Heading3"]), side,
@@ -142,15 +152,19 @@ def case_report_pdf(facts: CaseFacts) -> bytes:
                      ["Input pixel SHA-256", grouped(facts.input_digest)],
                      *([["Ground truth", facts.ground_truth]] if facts.ground_truth else []),
                      *[[f"Window ({role})", text] for role, text in facts.windows],
-                     *[[label, value] for label, value in facts.technical],
+                     ["Prediction", " · ".join(f"{label} {p:.1%}" for label, p
+                                               in facts.prediction)],
                      ["Explained class", facts.explained], ["Created", facts.created],
                      ["Software", facts.software]], [45, 125]),
-             Paragraph("Prediction", styles["Heading2"]),
-             _table([[label, f"{p:.1%}"] for label, p in facts.prediction], [80, 30])]
+             *([Spacer(1, 2 * mm), _table(_side_by_side(facts.technical), [36, 49, 36, 49], size=8)]
+               if facts.technical else []),
+             ]
     blocks = [_map_block(entry, styles) for entry in facts.maps]
     heading = Paragraph("Maps", styles["Heading2"])  # kept on the first map's page
-    story += [KeepTogether([heading, *blocks[:1]]), *blocks[1:]]
+    first = blocks[0]._content if blocks else []  # flat: a nested KeepTogether breaks early
+    story += [KeepTogether([heading, *first]), *blocks[1:]]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title="Explanation case report", author="",
+    SimpleDocTemplate(buffer, pagesize=A4, topMargin=14 * mm, bottomMargin=14 * mm,
+                      title="Explanation case report", author="",
                       subject="", creator="explanation dashboard").build(story)
     return buffer.getvalue()
