@@ -206,3 +206,38 @@ def test_ct_preset_then_mr_upload(tmp_path, artifacts):
         assert page.locator('[data-testid="stException"]').count() == 0
         assert model_calls(page) == calls and explained_class(page) == mr_class
         page.screenshot(path=str(artifacts / "browser_clinical_ct_then_mr.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_real_chest_radiograph_then_an_mr_to_the_report(tmp_path, artifacts):
+    """Issue 25's walk: the bundled real chest radiograph, a window preset, an MR upload,
+    its maps and the report, with no page error; the MR gets the out-of-distribution
+    warning on the page before the maps and in the report."""
+    import pypdf
+    from tests.dicom_files import bundled
+    mr = tmp_path / "mr.dcm"
+    mr.write_bytes(bundled("MR_small.dcm"))
+    with logged_dashboard(tmp_path / "server.log") as url, chromium_page() as page:
+        page.goto(f"{url}/clinical")
+        wait_for_grid(page, "Pointing game")
+        pick(page, "…or a bundled case", "Real: chest radiograph, PA (CR, MONOCHROME1)")
+        page.get_by_text("Viewing window: file window 1").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function("() => !document.querySelector('[data-model-calls]')"
+                               ".textContent.includes('Pointing game')", timeout=TIMEOUT_MS)
+        calls = model_calls(page)
+        pick(page, "Window preset", "full range")
+        page.get_by_text("Viewing window: full range").wait_for(timeout=TIMEOUT_MS)
+        assert model_calls(page) == calls
+        page.screenshot(path=str(artifacts / "browser_clinical_real_chest.png"), full_page=True)
+        page.get_by_label("Upload a DICOM or PNG").get_by_test_id(
+            "stFileUploaderDropzoneInput").set_input_files(str(mr))
+        page.get_by_text("Out of distribution.").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Viewing window: file window 1").wait_for(timeout=TIMEOUT_MS)
+        page.locator(f"{GRID} figure").first.wait_for(timeout=TIMEOUT_MS)
+        report = download_report(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(artifacts / "browser_clinical_real_mr.png"), full_page=True)
+    import io
+    words = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(
+        io.BytesIO(report)).pages).split())
+    assert "Out of distribution: This scan is MR" in words and "mr.dcm" not in words
