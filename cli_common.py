@@ -31,12 +31,11 @@ def load_classifier(args: argparse.Namespace):
         return load_model(args.model)
     if args.checkpoint.lower().endswith(".onnx") and args.model is None:  # read from the graph
         from model_zoo.labels import parse_labels
-        from model_zoo.onnx_import import onnx_classifier
+        from model_zoo.onnx_import import onnx_classifier, onnx_name
 
         labels = parse_labels(read_file(args.labels, "labels")) if args.labels else None
-        name = f"onnx:{Path(args.checkpoint).name}"
-        return onnx_classifier(read_file(args.checkpoint, "checkpoint"), labels, name=name,
-                               source="user ONNX model")
+        data = read_file(args.checkpoint, "checkpoint")
+        return onnx_classifier(data, labels, name=onnx_name(data), source="user ONNX model")
     if args.model is not None or args.arch is None:
         raise CliError("--checkpoint takes --arch NAME (and optionally --labels FILE), "
                        "not --model")

@@ -87,6 +87,14 @@ def read_spec(model, size: tuple[int, int] | None = None, scale: float = 1.0) ->
     return OnnxSpec((int(h), int(w)), int(channels), layout, scale)
 
 
+def onnx_name(data: bytes) -> str:
+    """``onnx:`` and the first 12 hex digits of the file's SHA-256: a user's file name (which
+    may name a patient or a hospital) never reaches a result or a report."""
+    import hashlib
+
+    return f"{ONNX_PREFIX}{hashlib.sha256(data).hexdigest()[:12]}"
+
+
 def ends_in_softmax(model) -> bool:
     return model.graph.node[-1].op_type == "Softmax"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from model_zoo.classifier import ImageClassifier
 from model_zoo.labels import LabelsError, parse_labels
-from model_zoo.onnx_import import ONNX_PREFIX, OnnxImportError, onnx_classifier
+from model_zoo.onnx_import import ONNX_PREFIX, OnnxImportError, onnx_classifier, onnx_name
 from model_zoo.registry import register_loader
 
 
@@ -24,8 +24,9 @@ def labels_beside(path: Path) -> tuple[str, ...] | None:
 def load_onnx_path(path: Path, labels: tuple[str, ...] | None = None) -> ImageClassifier:
     if not path.is_file():
         raise OnnxImportError(f"no such ONNX file: {path}")
-    return onnx_classifier(path.read_bytes(), labels or labels_beside(path),
-                           name=f"{ONNX_PREFIX}{path.name}", source="user ONNX model")
+    data = path.read_bytes()
+    return onnx_classifier(data, labels or labels_beside(path), name=onnx_name(data),
+                           source="user ONNX model")
 
 
 register_loader(ONNX_PREFIX, lambda reference: load_onnx_path(Path(reference[len(ONNX_PREFIX):])))
