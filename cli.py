@@ -78,7 +78,7 @@ def cmd_explain(args: argparse.Namespace) -> None:
     if model.modality == "image":  # a DICOM's tags against the model's training domain
         from cli_clinical import dicom_payload
 
-        payload |= dicom_payload(args, model, result, "localisation" in payload)
+        payload |= dicom_payload(args, model, data, result, "localisation" in payload)
     if args.metrics:
         if model.modality == "text":
             payload["metrics"] = text_metrics(model, data, result, args.top_k)

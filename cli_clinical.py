@@ -96,9 +96,22 @@ def trained_on(name: str) -> dict:
                                input_kind=domain.input_kind)}
 
 
-def dicom_payload(args: argparse.Namespace, model, result, has_mask: bool) -> dict:
-    """For a DICOM --input: the out-of-distribution sentences and, without --mask, the
-    localisation scores against the file's own overlay plane."""
+def distance_sentences(model, image) -> tuple[dict, tuple[str, ...]]:
+    """The feature-space distance (JSON) and, when far, its sentence, for models that
+    declare one."""
+    from model_zoo.training_domain import feature_distance
+
+    measure = feature_distance(model.name)
+    if measure is None:
+        return {}, ()
+    value, far, sentence = measure(model, image)
+    return ({"feature_distance": dict(value=round(value, 3), far=far, verdict=sentence)},
+            (sentence,) if far else ())
+
+
+def dicom_payload(args: argparse.Namespace, model, image, result, has_mask: bool) -> dict:
+    """The out-of-distribution sentences (the DICOM's tags, the feature-space distance) and,
+    for a DICOM without --mask, the localisation scores against its own overlay plane."""
     from explainers.metrics.localisation import localisation_scores
     from inputs.dicom import DicomError, is_dicom, read_dicom
     from inputs.overlays import overlay_mask
@@ -106,11 +119,12 @@ def dicom_payload(args: argparse.Namespace, model, result, has_mask: bool) -> di
     from model_zoo.training_domain import training_domain
 
     data = Path(args.input).read_bytes()
+    extra, far = distance_sentences(model, image)
     if not is_dicom(data):
-        return {}
+        return extra | {"out_of_distribution": list(far)} if extra else {}
     technical = read_dicom(data).technical
-    payload = {"out_of_distribution": list(domain_warnings(
-        training_domain(model.name), technical, f"the model {model.name}"))}
+    payload = extra | {"out_of_distribution": list(domain_warnings(
+        training_domain(model.name), technical, f"the model {model.name}")) + list(far)}
     if not has_mask and result.tokens is None:
         try:
             overlay = overlay_mask(data, tuple(result.scores.shape))
@@ -166,6 +180,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
     extras = report_extras(args, model, tuple(tensor.shape[-2:]), mask is not None)
+    extras["warnings"] += distance_sentences(model, tensor)[1]
     mask = extras.pop("mask", mask)
     entries, baseline = [], random_road(model, tensor, target)  # one null for every map
     for name in method_list(model, args.methods):

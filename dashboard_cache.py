@@ -500,3 +500,16 @@ def cached_fragility(model_name: str, method: str, source: Upload | str, setting
     with model_work(f"Attacking {explainer_entry(method).title}…"):
         return fragility(cached_model(model_name), to_tensor(cached_image(source)), method,
                          settings)
+
+
+# --- Clinical page (issue 25): a case's feature-space distance to the model's training data,
+# computed once per model and input (a forward pass: never on a viewing-window change).
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=BY_PIXELS)
+def cached_feature_distance(model_name: str, item: ModelInput):
+    from model_zoo.training_domain import feature_distance
+
+    measure = feature_distance(model_name)
+    if measure is None:
+        return None
+    with model_work("Measuring how far this image is from the model's training data…"):
+        return measure(cached_model(model_name), item.tensor)

@@ -31,3 +31,18 @@ def declare_domain(name: str, domain: TrainingDomain) -> None:
 def training_domain(name: str) -> TrainingDomain | None:
     """The declared training domain of a zoo model, None for models that declare none."""
     return _DOMAINS.get(name)
+
+
+# A model's feature-space distance: (model, (3, H, W) image) -> (distance, far, sentence).
+_DISTANCES: dict[str, object] = {}
+
+
+def declare_distance(name: str, measure) -> None:
+    _DISTANCES[name] = measure
+
+
+def feature_distance(name: str):
+    """The model's calibrated feature-space distance, None where none is declared."""
+    from model_zoo import phantom_distance  # noqa: F401  (registers; imported late: it
+    # needs explainers.metrics, which imports model_zoo)
+    return _DISTANCES.get(name)

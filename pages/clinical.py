@@ -23,7 +23,8 @@ from components.grid import data_uri, grid_html
 from components.sanity_controls import sanity_controls, sanity_request
 from components.window_controls import window_controls
 from dashboard_cache import (PHANTOM_SEED, ModelInput, cached_grey_explanation,
-                             cached_grey_probabilities, cached_grey_sanity, cached_grey_scores,
+                             cached_feature_distance, cached_grey_probabilities, cached_grey_sanity,
+                             cached_grey_scores,
                              cached_model, cached_panel_images, cached_phantom_dicom,
                              cached_software_version, cached_weights_digest, model_calls)
 from explainers import compatible_methods
@@ -155,8 +156,13 @@ with source_col:
 probs = cached_grey_probabilities(model_name, item)
 out_of_domain = domain_warnings(training_domain(model_name), case.technical,
                                 f"the model {model_name}")
+distance = cached_feature_distance(model_name, item)  # (value, far, sentence) or None
+if distance is not None and distance[1]:
+    out_of_domain += (distance[2],)
 for sentence in out_of_domain:  # before any map, where it cannot be missed
     st.warning(f"**Out of distribution.** {sentence}", icon=":material/report:")
+if distance is not None and not distance[1]:
+    st.caption(distance[2])
 order = [int(i) for i in np.argsort(-probs)]
 with model_col:
     target = st.selectbox("Explain the class", order,

@@ -49,6 +49,8 @@ def model_calls(app: AppTest) -> int:
 def test_phantom_default_shows_maps_with_localisation_scores():
     app = clinical_page()
     assert not app.exception, app.exception
+    assert not any("Out of distribution" in w.value for w in app.warning)
+    assert any("within the model's held-out training data" in c.value for c in app.caption)
     assert app.selectbox(key="clinical_model").value == "xray_phantom_cnn"
     body = grid(app)
     assert body.count("<figure") == 2 and body.count("Pointing game") == 2
@@ -161,11 +163,13 @@ def test_a_colour_dicom_is_explained_as_grey_with_a_note():
     assert grid(app).count("<figure") == 2
 
 
-def test_real_chest_radiograph_is_drawn_inverted_and_in_domain_for_the_phantom_model():
-    """RG1 (CR, MONOCHROME1, PA chest) from pydicom-data: bright bone, no modality warning."""
+def test_real_chest_radiograph_matches_the_tags_but_not_the_phantom_features():
+    """RG1 (CR, PA chest) from pydicom-data: its tags agree with the phantom model's domain,
+    but the model never saw a real radiograph: the feature-space distance says so."""
     app = clinical_page(clinical_sample="Real: chest radiograph, PA (CR, MONOCHROME1)")
     assert not app.exception and not app.error
-    assert not any("Out of distribution" in w.value for w in app.warning)
+    ood = [w.value for w in app.warning if "Out of distribution" in w.value]
+    assert len(ood) == 1 and "Feature-space distance" in ood[0] and "false alarms" in ood[0]
     assert grid(app).count("<figure") == 2 and "MONOCHROME1" in page_text(app)
 
 
