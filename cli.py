@@ -21,8 +21,10 @@ from cli_lessons import add_lesson_commands
 def cmd_models(args: argparse.Namespace) -> None:
     from model_zoo import model_entries
 
-    rows = [dict(name=e.name, modality=e.modality, title=e.title, source=e.source)
-            for e in model_entries()]
+    from cli_clinical import trained_on
+
+    rows = [dict(name=e.name, modality=e.modality, title=e.title, source=e.source,
+                 **trained_on(e.name)) for e in model_entries()]
     emit(rows, args.json, [f"{r['name']:<20} {r['modality']:<6} {r['title']}" for r in rows])
 
 
@@ -73,6 +75,10 @@ def cmd_explain(args: argparse.Namespace) -> None:
         payload["scores"] = [round(float(s), 6) for s in result.scores]
     if getattr(args, "mask", None):
         payload["localisation"] = mask_scores(args.mask, result)
+    if model.modality == "image":  # a DICOM's tags against the model's training domain
+        from cli_clinical import dicom_payload
+
+        payload |= dicom_payload(args, model, data, result, "localisation" in payload)
     if args.metrics:
         if model.modality == "text":
             payload["metrics"] = text_metrics(model, data, result, args.top_k)

@@ -73,7 +73,84 @@ def report_input(args: argparse.Namespace):
     return tensor, view, windows, case.technical
 
 
+def trained_on(name: str) -> dict:
+    """``trained_on`` of a zoo model that declares its training domain (else nothing)."""
+    from model_zoo.training_domain import training_domain
+
+    domain = training_domain(name)
+    if domain is None:
+        return {}
+    return {"trained_on": dict(modalities=list(domain.modalities),
+                               body_parts=list(domain.body_parts), view=domain.view,
+                               input_kind=domain.input_kind)}
+
+
+def distance_sentences(model, image) -> tuple[dict, tuple[str, ...]]:
+    """The feature-space distance (JSON) and, when far, its sentence, for models that
+    declare one."""
+    from model_zoo.training_domain import feature_distance
+
+    measure = feature_distance(model.name)
+    if measure is None:
+        return {}, ()
+    value, far, sentence = measure(model, image)
+    return ({"feature_distance": dict(value=round(value, 3), far=far, verdict=sentence)},
+            (sentence,) if far else ())
+
+
+def dicom_payload(args: argparse.Namespace, model, image, result, has_mask: bool) -> dict:
+    """The out-of-distribution sentences (the DICOM's tags, the feature-space distance) and,
+    for a DICOM without --mask, the localisation scores against its own overlay plane."""
+    from explainers.metrics.localisation import localisation_scores
+    from inputs.dicom import DicomError, is_dicom, read_dicom
+    from inputs.overlays import overlay_mask
+    from model_zoo.domain_check import domain_warnings
+    from model_zoo.training_domain import training_domain
+
+    data = Path(args.input).read_bytes()
+    extra, far = distance_sentences(model, image)
+    if not is_dicom(data):
+        return extra | {"out_of_distribution": list(far)} if extra else {}
+    technical = read_dicom(data).technical
+    payload = extra | {"out_of_distribution": list(domain_warnings(
+        training_domain(model.name), technical, f"the model {model.name}")) + list(far)}
+    if not has_mask and result.tokens is None:
+        try:
+            overlay = overlay_mask(data, tuple(result.scores.shape))
+        except DicomError as err:
+            raise CliError(f"{args.input}: {err}") from None
+        if overlay is not None:
+            scores = localisation_scores(result.scores, overlay.mask).as_dict()
+            payload |= {"ground_truth": overlay.describe(), "localisation": scores}
+    return payload
+
+
+def report_extras(args: argparse.Namespace, model, shape: tuple[int, int],
+                  has_mask: bool) -> dict:
+    """CaseFacts' ``warnings`` and ``ground_truth`` (and the overlay ``mask``) of --input."""
+    from inputs.dicom import DicomError, is_dicom, read_dicom
+    from inputs.overlays import overlay_mask
+    from model_zoo.domain_check import domain_warnings
+    from model_zoo.training_domain import training_domain
+
+    data = Path(args.input).read_bytes()
+    technical = read_dicom(data).technical if is_dicom(data) else ()
+    extras = {"warnings": domain_warnings(training_domain(model.name), technical,
+                                          f"the model {model.name}"),
+              "ground_truth": "uploaded mask" if has_mask else ""}
+    if is_dicom(data) and not has_mask:
+        try:
+            overlay = overlay_mask(data, shape)
+        except DicomError as err:
+            raise CliError(f"{args.input}: {err}") from None
+        if overlay is not None:
+            extras |= {"mask": overlay.mask, "ground_truth": overlay.describe()}
+    return extras
+
+
 def cmd_report(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
     from components.case_report import case_report_pdf
     from explainers.run import predicted_class
     from inputs.masks import mask_from_bytes
@@ -87,11 +164,16 @@ def cmd_report(args: argparse.Namespace) -> None:
     mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
             if args.mask else None)
     target = predicted_class(model, tensor) if args.target is None else args.target
-    facts = case_report(model, tensor, view, checked_methods(model, args.methods), target,
-                        mask, windows, technical)
+    extras = report_extras(args, model, tuple(tensor.shape[-2:]), mask is not None)
+    extras["warnings"] += distance_sentences(model, tensor)[1]
+    mask = extras.pop("mask", mask)
+    facts = replace(case_report(model, tensor, view, checked_methods(model, args.methods),
+                                target, mask, windows, technical), **extras)
     Path(args.out).write_bytes(case_report_pdf(facts))
     print(json.dumps(dict(out=args.out, model=model.name, target=target,
-                          methods=[e.title for e in facts.maps]), indent=2), file=sys.stdout)
+                          methods=[e.title for e in facts.maps],
+                          out_of_distribution=list(facts.warnings),
+                          ground_truth=facts.ground_truth), indent=2), file=sys.stdout)
 
 
 def add_clinical_commands(sub, model_arguments) -> None:

@@ -29,6 +29,13 @@ def load_classifier(args: argparse.Namespace):
         if args.model is None:
             raise CliError("pass --model NAME, or --checkpoint FILE with --arch NAME")
         return load_model(args.model)
+    if args.checkpoint.lower().endswith(".onnx") and args.model is None:  # read from the graph
+        from model_zoo.labels import parse_labels
+        from model_zoo.onnx_import import onnx_classifier, onnx_name
+
+        labels = parse_labels(read_file(args.labels, "labels")) if args.labels else None
+        data = read_file(args.checkpoint, "checkpoint")
+        return onnx_classifier(data, labels, name=onnx_name(data), source="user ONNX model")
     if args.model is not None or args.arch is None:
         raise CliError("--checkpoint takes --arch NAME (and optionally --labels FILE), "
                        "not --model")
@@ -96,7 +103,8 @@ def engine_choice(args: argparse.Namespace):
 
 def model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="a zoo name, torchvision:NAME or hf:ID (see models)")
-    p.add_argument("--checkpoint", help="your weights: .safetensors or a .pt state dict")
+    p.add_argument("--checkpoint", help="your weights: .safetensors or a .pt state dict "
+                   "(with --arch), or a .onnx model (input read from its graph)")
     p.add_argument("--arch", help="the checkpoint's architecture, e.g. mobilenet_v2, resnet18")
     p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
 

@@ -5,6 +5,7 @@ arguments are not hashed). Progress is drawn inside, so a hit replays it emptied
 from __future__ import annotations
 
 import hashlib
+from importlib import import_module
 from typing import Any
 
 import numpy as np
@@ -245,3 +246,12 @@ def cached_identity(model_name: str) -> tuple[str, str]:
     from model_zoo.digest import software_version, weights_sha256
 
     return weights_sha256(cached_model(model_name).module), software_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=128, max_size="200MB", hash_funcs=BY_DIGEST)
+def cached_work(work: str, model_name: str, *args: Any):
+    """Any other use case, ``module:function`` of workflows/, called with the cached model
+    and ``args`` (inputs keyed by digest): lessons, probes, distances to the training data."""
+    module, name = work.split(":")
+    with model_work():
+        return getattr(import_module(f"workflows.{module}"), name)(cached_model(model_name), *args)

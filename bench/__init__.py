@@ -11,6 +11,7 @@ from bench import first_heatmap  # noqa: F401
 from bench import scale  # noqa: F401  (registers the data-set job suite)
 from bench import audit  # noqa: F401
 from bench import clinical  # noqa: F401
+from bench import clinical_real  # noqa: F401  (issue 25: real radiograph, ONNX Grad-CAM)
 from bench import lessons  # noqa: F401  (tcav, attack)
 from bench import registered  # noqa: F401  (every registered method, no edit per method)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table

@@ -24,8 +24,24 @@ from xml.sax.saxutils import escape
 
 from explainers.metrics import schema
 
-DISCLAIMER = ("Explanations show what drove this model's output; they are not a diagnosis. "
-              "The bundled phantom model is a synthetic teaching model, not a diagnostic device.")
+DISCLAIMER = ("Not a diagnostic device. Explanations show what drove this model's output; "
+              "they are not a diagnosis. The bundled phantom model is a synthetic teaching "
+              "model; the brain MRI model is a third-party package's, measured here on 17 "
+              "slices only.")
+
+
+def param_text(key: str, value: object) -> str:
+    """``layer=-1`` as "layer: last convolutional block", other parameters as key: value."""
+    if key == "layer" and value == -1:
+        return "layer: the last convolutional block"
+    if key == "layer" and isinstance(value, int) and value < 0:
+        return f"layer: block {value} from the end"
+    return f"{key.replace('_', ' ')}: {value}"
+
+
+def grouped(digest: str, size: int = 16) -> str:
+    """A hex digest in blocks of ``size``, so it wraps inside its table cell."""
+    return " ".join(digest[i:i + size] for i in range(0, len(digest), size))
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,8 @@ class CaseFacts:
     maps: tuple[MapEntry, ...]
     software: str
     technical: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()  # out-of-distribution sentences, shown first
+    ground_truth: str = ""  # where the localisation mask came from, if any
     created: str = field(default_factory=lambda: datetime.now(timezone.utc)
                          .strftime("%Y-%m-%d %H:%M UTC"))
 
@@ -71,8 +89,11 @@ def colour_bar(cmap: str, signed: bool, length: int = 256) -> np.ndarray:
     return np.repeat(row[None], 12, axis=0)
 
 
-def _table(rows: list[list[str]], widths: list[float] | None = None) -> Table:
+def _table(rows: list[list[str]], widths: list[float] | None = None,
+           size: float | None = None) -> Table:
     style = getSampleStyleSheet()["BodyText"]
+    if size:
+        style = style.clone("small", fontSize=size, leading=size * 1.2)
     cells = [[Paragraph(escape(str(c)), style) for c in row] for row in rows]
     table = Table(cells, colWidths=[w * mm for w in widths] if widths else None, hAlign="LEFT")
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
@@ -80,19 +101,26 @@ def _table(rows: list[list[str]], widths: list[float] | None = None) -> Table:
     return table
 
 
+def _side_by_side(rows: tuple[tuple[str, str], ...]) -> list[list[str]]:
+    """Label/value pairs two to a row, so the image's attributes take half the height."""
+    cells = [[str(label), str(value)] for label, value in rows]
+    cells += [["", ""]] * (len(cells) % 2)
+    return [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
+
+
 def _map_block(entry: MapEntry, styles) -> KeepTogether:
     low, high = ("−max", "+max") if entry.signed else ("low", "high")
     bar = Table([[Paragraph(low, styles["BodyText"]), _png_flowable(colour_bar(
         entry.cmap, entry.signed), 35), Paragraph(high, styles["BodyText"])]], hAlign="LEFT",
                 colWidths=[13 * mm, 37 * mm, 13 * mm])
-    params = ", ".join(f"{k}={v}" for k, v in entry.params.items()) or "defaults"
+    params = "; ".join(param_text(k, v) for k, v in entry.params.items()) or "defaults"
     rows = [["Parameters", params]] + [[schema.label(k), f"{v:.3f}"]
                                        for k, v in entry.scores.items()]
     if entry.faithfulness:
         rows.append(["Faithfulness (ROAD)", entry.faithfulness])
     if entry.sanity:
         rows.append(["Sanity check", entry.sanity])
-    side = Table([[[_png_flowable(entry.overlay, 55), bar], _table(rows, [35, 70])]],
+    side = Table([[[_png_flowable(entry.overlay, 48), bar], _table(rows, [58, 47], size=8)]],
                  colWidths=[62 * mm, 108 * mm], hAlign="LEFT")
     side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Paragraph(escape(entry.title), styles["Heading3"]), side,
@@ -102,20 +130,29 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
 def case_report_pdf(facts: CaseFacts) -> bytes:
     """The report as PDF bytes; nothing is written to disk."""
     styles = getSampleStyleSheet()
+    warning = styles["BodyText"].clone("warning", textColor=colors.HexColor("#b00020"),
+                                       fontName="Helvetica-Bold")
     story = [Paragraph("Explanation case report", styles["Title"]),
              Paragraph(escape(DISCLAIMER), styles["Italic"]), Spacer(1, 3 * mm),
-             _table([["Model", facts.model], ["Weights SHA-256", facts.weights_sha256],
-                     ["Input pixel SHA-256", facts.input_digest],
+             *[Paragraph(escape("Out of distribution: " + w), warning) for w in facts.warnings],
+             Spacer(1, 2 * mm),
+             _table([["Model", facts.model], ["Weights SHA-256", grouped(facts.weights_sha256)],
+                     ["Input pixel SHA-256", grouped(facts.input_digest)],
+                     *([["Ground truth", facts.ground_truth]] if facts.ground_truth else []),
                      *[[f"Window ({role})", text] for role, text in facts.windows],
-                     *[[label, value] for label, value in facts.technical],
+                     ["Prediction", " · ".join(f"{label} {p:.1%}" for label, p
+                                               in facts.prediction)],
                      ["Explained class", facts.explained], ["Created", facts.created],
                      ["Software", facts.software]], [45, 125]),
-             Paragraph("Prediction", styles["Heading2"]),
-             _table([[label, f"{p:.1%}"] for label, p in facts.prediction], [80, 30])]
+             *([Spacer(1, 2 * mm), _table(_side_by_side(facts.technical), [36, 49, 36, 49], size=8)]
+               if facts.technical else []),
+             ]
     blocks = [_map_block(entry, styles) for entry in facts.maps]
     heading = Paragraph("Maps", styles["Heading2"])  # kept on the first map's page
-    story += [KeepTogether([heading, *blocks[:1]]), *blocks[1:]]
+    first = blocks[0]._content if blocks else []  # flat: a nested KeepTogether breaks early
+    story += [KeepTogether([heading, *first]), *blocks[1:]]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title="Explanation case report", author="",
+    SimpleDocTemplate(buffer, pagesize=A4, topMargin=14 * mm, bottomMargin=14 * mm,
+                      title="Explanation case report", author="",
                       subject="", creator="explanation dashboard").build(story)
     return buffer.getvalue()

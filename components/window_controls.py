@@ -1,6 +1,8 @@
 """The viewing-window widgets of the clinical page: a preset picker and centre/width sliders.
 
 Only the display depends on them; no model input or cached result takes them as an argument.
+Their keys are new for each case (components/case_keys.py), so a preset of the previous case
+can never reach this case's callback.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Hashable
 import numpy as np
 import streamlit as st
 
+from components.case_keys import case_key
 from inputs.grey import GreyCase
 from inputs.windowing import CT_PRESETS, Window, VoiLut, full_range
 
@@ -21,23 +24,22 @@ def window_options(case: GreyCase) -> list[Window | VoiLut]:
     return [*case.presets, *(CT_PRESETS if ct else ()), full_range(case.values)]
 
 
-def _set_sliders(voi: Window | VoiLut) -> None:
+def _set_sliders(key: str, voi: Window | VoiLut | None) -> None:
     if isinstance(voi, Window):
-        st.session_state[f"{KEY}_center"] = float(voi.center)
-        st.session_state[f"{KEY}_width"] = float(voi.width)
+        st.session_state[f"{key}_center"] = float(voi.center)
+        st.session_state[f"{key}_width"] = float(voi.width)
 
 
 def window_controls(case: GreyCase, context: Hashable) -> Window | VoiLut:
     """The viewing window the user chose; starts at the model's window for each new input."""
-    options = window_options(case)
-    names = [o.name for o in options]
-    if st.session_state.get(f"{KEY}__context") != context:
-        st.session_state[f"{KEY}__context"] = context
-        st.session_state[f"{KEY}_preset"] = names[0]
-        _set_sliders(options[0])
-    chosen = options[names.index(st.selectbox(
-        "Window preset", names, key=f"{KEY}_preset",
-        on_change=lambda: _set_sliders(options[names.index(st.session_state[f"{KEY}_preset"])])))]
+    options = {o.name: o for o in window_options(case)}
+    key = case_key(KEY, context)
+    if f"{key}_center" not in st.session_state:
+        _set_sliders(key, next(iter(options.values())))
+    name = st.selectbox("Window preset", list(options), key=f"{key}_preset",
+                        on_change=lambda: _set_sliders(
+                            key, options.get(st.session_state.get(f"{key}_preset"))))
+    chosen = options[name]
     if isinstance(chosen, VoiLut):
         st.caption("The file's VOI LUT is applied as stored; pick a window to adjust it.")
         return chosen
@@ -46,7 +48,7 @@ def window_controls(case: GreyCase, context: Hashable) -> Window | VoiLut:
     step = float(max(1, round(span / 128)))
     left, right = st.columns(2)
     center = left.slider("Window centre", low - span / 2, high + span / 2, step=step,
-                         key=f"{KEY}_center")
-    width = right.slider("Window width", 1.0, 2 * span + 1, step=step, key=f"{KEY}_width")
+                         key=f"{key}_center")
+    width = right.slider("Window width", 1.0, 2 * span + 1, step=step, key=f"{key}_width")
     return Window("manual" if (center, width) != (chosen.center, chosen.width) else chosen.name,
                   center, width, chosen.function)

@@ -28,7 +28,7 @@ def _spacing(ds: pydicom.Dataset) -> str | None:
 def technical_attributes(ds: pydicom.Dataset, frames: int) -> tuple[tuple[str, str], ...]:
     """(label, value) pairs of the allow-listed attributes present in ``ds``."""
     signed = int(ds.get("PixelRepresentation", 0)) == 1
-    rows = [("Modality", ds.get("Modality")), ("Body part", ds.get("BodyPartExamined")),
+    rows = [("Modality", ds.get("Modality")), ("Body part", ds.get("BodyPartExamined")), ("View", ds.get("ViewPosition")),
             ("Rows × columns", f"{ds.get('Rows')} × {ds.get('Columns')}"),
             ("Frames", frames if frames > 1 else None), ("Pixel spacing", _spacing(ds)),
             ("Bits stored", ds.get("BitsStored")),

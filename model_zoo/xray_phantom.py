@@ -15,11 +15,15 @@ from torch import nn
 from inputs.phantoms import LABELS, PHANTOM_SIZE
 from model_zoo.classifier import ImageClassifier, Normalize, freeze
 from model_zoo.registry import register_model
+from model_zoo.training_domain import TrainingDomain, declare_domain
 
 WEIGHTS_FILE = Path(__file__).parent / "weights" / "xray_phantom_cnn.safetensors"
 GREY_MEAN, GREY_STD = 0.4, 0.25
 WIDTHS = (8, 16, 32, 32)
 NAME = "xray_phantom_cnn"
+
+declare_domain(NAME, TrainingDomain(("DX", "CR"), ("CHEST",), "",
+                                    "synthetic phantom images, never a real radiograph"))
 
 
 def conv_block(cin: int, cout: int, pool: bool) -> nn.Sequential:

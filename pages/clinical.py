@@ -3,7 +3,7 @@ model's own input, with localisation scores against a mask and a PDF case report
 Patient and study identifiers are never read out of the file; see inputs/dicom.py."""
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import numpy as np
 import streamlit as st
@@ -14,6 +14,7 @@ app_page("Clinical", icon=":material/radiology:", order=60)
 
 from components.agreement import sanity_curves, sanity_figure
 from components.case_facts import map_entry, window_text
+from components.case_keys import case_key
 from components.case_report import case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
@@ -24,7 +25,7 @@ from components.window_controls import window_controls
 from components.progress import model_calls
 from dashboard_cache import (cached_data, cached_explanation, cached_identity, cached_map_score,
                              cached_model, cached_panel_images, cached_probabilities,
-                             cached_random_score, cached_sanity_all)
+                             cached_random_score, cached_sanity_all, cached_work)
 from explainers import compatible_methods
 from explainers.metrics import schema
 from explainers.metrics.case import road_numbers
@@ -32,15 +33,19 @@ from explainers.metrics.localisation import localisation_scores
 from explainers.metrics.road_verdict import verdict as road_verdict
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
-from inputs.dicom import is_dicom, read_dicom
+from inputs.dicom import DicomError, is_dicom, read_dicom
 from inputs.grey import dicom_case, model_tensor, picture_case
 from inputs.image_io import ImageDecodeError
 from inputs.masks import mask_from_bytes
+from inputs.overlays import overlay_mask
 from inputs.phantoms import phantom_case
+from inputs.real_scans import REAL_SCANS, real_scan_bytes
 from inputs.windowing import VoiLut
 from workflows.case_report import PHANTOM_SEED, case_facts
 from workflows.model_input import ModelInput
 from components.pickers import model_picker
+from model_zoo.domain_check import domain_warnings
+from model_zoo.training_domain import training_domain
 
 DEFAULT_MODEL = "xray_phantom_cnn"
 DEFAULT_METHODS = ("gradcam", "integrated_gradients", "saliency")
@@ -48,9 +53,10 @@ PHANTOM_SAMPLES = {"Phantom case A (lesion)": 1, "Phantom case B (small lesion)"
                    "Phantom case C (no lesion)": 0}
 MAX_METHODS = 6
 VIEW_SIDE = 512
-TEACHING_NOTE = ("The phantom model is a synthetic teaching model trained on generated "
-                 "chest-like images: not a diagnostic device. Nothing you upload is stored; "
-                 "patient and study identifiers are never read out of the file.")
+TEACHING_NOTE = ("Not a diagnostic device. The phantom model is a synthetic teaching model "
+                 "trained on generated chest-like images; the brain MRI model is a "
+                 "third-party package's, checked here on 17 slices only. Nothing you upload "
+                 "is stored; patient and study identifiers are never read out of the file.")
 
 
 def read_case(data: bytes, frame: int):
@@ -62,12 +68,16 @@ def read_case(data: bytes, frame: int):
 
 
 def choose_bytes() -> tuple[bytes, str, int | None]:
-    """The upload, else a bundled phantom DICOM; (bytes, upload id, phantom index)."""
+    """The upload, else a bundled case; (bytes, source id, phantom index or None)."""
     upload = st.file_uploader("Upload a DICOM or PNG", type=None, key="clinical_upload")
-    sample = st.selectbox("…or a bundled phantom", list(PHANTOM_SAMPLES), key="clinical_sample",
-                          disabled=upload is not None)
+    sample = st.selectbox("…or a bundled case", [*PHANTOM_SAMPLES, *REAL_SCANS],
+                          key="clinical_sample", disabled=upload is not None)
+    kept = st.session_state.get("clinical_kept")
+    if upload is None and kept and not kept[0][0].startswith(("phantom:", "real:")):
+        st.session_state.pop("clinical_kept", None)  # the upload's decoded case goes
+    if upload is None and sample in REAL_SCANS:
+        return real_scan_bytes(sample), f"real:{REAL_SCANS[sample]}", None
     if upload is None:
-        st.session_state.pop("clinical_kept", None)
         index = PHANTOM_SAMPLES[sample]
         return cached_data("phantom_dicom", index), f"phantom:{index}", index
     return upload.getvalue(), upload.file_id, None
@@ -75,7 +85,7 @@ def choose_bytes() -> tuple[bytes, str, int | None]:
 
 def current_case(data: bytes, source_id: str):
     """The decoded case, kept for this session per upload and frame (decoded once)."""
-    frame = int(st.session_state.get("clinical_frame", 0))
+    frame = int(st.session_state.get(case_key("clinical_frame", source_id), 0))
     kept = st.session_state.get("clinical_kept")
     if kept is None or kept[0] != (source_id, frame):
         kept = ((source_id, frame), *read_case(data, frame))
@@ -94,7 +104,8 @@ with source_col:
         st.error(f"Could not read this file: {err}.")
         st.stop()
     if frames > 1:
-        st.number_input(f"Frame (of {frames})", 0, frames - 1, key="clinical_frame")
+        st.number_input(f"Frame (of {frames})", 0, frames - 1,
+                        key=case_key("clinical_frame", source_id))
     if case.burned_in:
         st.warning("This file is marked as having burned-in annotation: text such as a "
                    "patient's name may be part of the pixels themselves.", icon=":material/warning:")
@@ -111,7 +122,8 @@ with model_col:
     picked = st.multiselect("Methods", list(entries), key="clinical_methods",
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
-    mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)", key="clinical_mask")
+    mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)",
+                                   key=case_key("clinical_mask", source_id))
     st.toggle("Faithfulness against random maps (ROAD)", key="clinical_faithfulness",
               help="Each map's ROAD curves against 4 random maps of this image, with a "
                    "verdict in words: a few seconds per map, computed once.")
@@ -125,6 +137,18 @@ if mask_upload is not None:
 elif phantom_index is not None and phantom_case(PHANTOM_SEED, phantom_index).label:
     mask = phantom_case(PHANTOM_SEED, phantom_index).mask
     st.caption("Localisation scores use the phantom's exact lesion mask.")
+elif is_dicom(data):
+    try:
+        overlay = overlay_mask(data, case.values.shape)
+    except DicomError as err:
+        overlay = None
+        st.warning(f"The file's overlay cannot be used as ground truth: {err}.")
+    if overlay is not None:
+        mask = overlay.mask
+        st.caption(f"Localisation scores use the {overlay.describe()} as the lesion mask.")
+ground_truth = ("uploaded mask" if mask_upload is not None and mask is not None else
+                "the phantom's exact lesion mask" if phantom_index is not None and mask is not None
+                else overlay.describe() if mask is not None else "")
 
 with source_col:
     voi = window_controls(case, (source_id, item.digest))
@@ -132,9 +156,19 @@ with source_col:
         st.html(technical_html(case.technical))
 
 probs = cached_probabilities(model_name, item)
+out_of_domain = domain_warnings(training_domain(model_name), case.technical,
+                                f"the model {model_name}")
+distance = cached_work("domain:feature_distance", model_name, item)  # (value, far, sentence) or None
+if distance is not None and distance[1]:
+    out_of_domain += (distance[2],)
+for sentence in out_of_domain:  # before any map, where it cannot be missed
+    st.warning(f"**Out of distribution.** {sentence}", icon=":material/report:")
+if distance is not None and not distance[1]:
+    st.caption(distance[2])
 order = [int(i) for i in np.argsort(-probs)]
 with model_col:
-    target = st.selectbox("Explain the class", order, key="clinical_target",
+    target = st.selectbox("Explain the class", order,
+                          key=case_key("clinical_target", (model_name, item.digest)),
                           format_func=lambda i: f"{model.labels[i]} ({probs[i]:.1%})")
 if not picked:
     st.info("Pick at least one method.")
@@ -220,8 +254,9 @@ if asked.wanted and results:
 
 def report_bytes() -> bytes:
     windows = (("model input", window_text(case.model_voi)), ("view", window_text(voi)))
-    return case_report_pdf(case_facts(model, item.digest, windows, probs, target, report_maps,
-                                      case.technical, *cached_identity(model_name)))
+    facts = case_facts(model, item.digest, windows, probs, target, report_maps, case.technical,
+                       *cached_identity(model_name))
+    return case_report_pdf(replace(facts, warnings=out_of_domain, ground_truth=ground_truth))
 
 
 st.download_button("Download the case report (PDF)", report_bytes, file_name="case-report.pdf",

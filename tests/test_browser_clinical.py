@@ -146,10 +146,98 @@ def test_clinician_path(tmp_path, artifacts):
     for secret in SECRET_STRINGS:
         assert secret.encode() not in checked and secret not in words
     assert report.startswith(b"%PDF") and "Input pixel SHA-256" in text and "manual" in text
-    assert "pointing game" in text and "iou otsu" in text
+    assert "Pointing game" in text and "Otsu threshold" in text
     server_log = log.read_text(errors="replace")
     for secret in SECRET_STRINGS:
         assert secret not in html and secret not in text and secret.encode() not in report
         assert secret not in server_log
     assert "scan.dcm" not in text
     assert hosts == {"127.0.0.1"}, hosts
+
+
+def pick(page, combobox: str, option: str) -> None:
+    page.get_by_role("combobox", name=combobox).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def explained_class(page) -> str:
+    """The class picker's shown text, e.g. "lesion (99.1%)"."""
+    return page.get_by_role("combobox", name="Explain the class").input_value()
+
+
+def wait_class_change(page, old: str) -> None:
+    page.wait_for_function(
+        "old => { const c = document.querySelector('input[aria-label=\"Explain the class\"]');"
+        " return c && c.value && c.value !== old; }", arg=old, timeout=TIMEOUT_MS)
+
+
+@pytest.mark.browser
+def test_ct_preset_then_mr_upload(tmp_path, artifacts):
+    """Issue 25: CT, "CT mediastinum", then an MR (no CT presets) used to end the page with
+    a ValueError from the preset's callback and keep the CT's class and probability."""
+    from tests.dicom_files import bundled
+    ct, mr = tmp_path / "ct.dcm", tmp_path / "mr.dcm"
+    ct.write_bytes(bundled("CT_small.dcm"))
+    mr.write_bytes(bundled("MR_small.dcm"))
+    with logged_dashboard(tmp_path / "server.log") as url, chromium_page() as page:
+        page.goto(f"{url}/clinical")
+        wait_for_grid(page, "Pointing game")
+        phantom_class = explained_class(page)
+        upload = page.get_by_label("Upload a DICOM or PNG").get_by_test_id(
+            "stFileUploaderDropzoneInput")
+        upload.set_input_files(str(ct))
+        page.get_by_text("Viewing window: CT lung").wait_for(timeout=TIMEOUT_MS)
+        pick(page, "Window preset", "CT mediastinum")
+        page.get_by_text("Viewing window: CT mediastinum").wait_for(timeout=TIMEOUT_MS)
+        wait_class_change(page, phantom_class)
+        ct_class = explained_class(page)
+        upload.set_input_files(str(mr))
+        page.get_by_text("Viewing window: file window 1").wait_for(timeout=TIMEOUT_MS)
+        wait_class_change(page, ct_class)
+        page.locator(f"{GRID} figure").first.wait_for(timeout=TIMEOUT_MS)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        mr_class = explained_class(page)
+        heading = page.get_by_role("heading", name="Why").first.inner_text()
+        assert mr_class.split(" (")[0] in heading, (mr_class, heading)
+        calls = model_calls(page)
+        pick(page, "Window preset", "full range")
+        page.get_by_text("Viewing window: full range").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert model_calls(page) == calls and explained_class(page) == mr_class
+        page.screenshot(path=str(artifacts / "browser_clinical_ct_then_mr.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_real_chest_radiograph_then_an_mr_to_the_report(tmp_path, artifacts):
+    """Issue 25's walk: the bundled real chest radiograph, a window preset, an MR upload,
+    its maps and the report, with no page error; the MR gets the out-of-distribution
+    warning on the page before the maps and in the report."""
+    import pypdf
+    from tests.dicom_files import bundled
+    mr = tmp_path / "mr.dcm"
+    mr.write_bytes(bundled("MR_small.dcm"))
+    with logged_dashboard(tmp_path / "server.log") as url, chromium_page() as page:
+        page.goto(f"{url}/clinical")
+        wait_for_grid(page, "Pointing game")
+        pick(page, "…or a bundled case", "Real: chest radiograph, PA (CR, MONOCHROME1)")
+        page.get_by_text("Viewing window: file window 1").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function("() => !document.querySelector('[data-model-calls]')"
+                               ".textContent.includes('Pointing game')", timeout=TIMEOUT_MS)
+        calls = model_calls(page)
+        pick(page, "Window preset", "full range")
+        page.get_by_text("Viewing window: full range").wait_for(timeout=TIMEOUT_MS)
+        assert model_calls(page) == calls
+        page.screenshot(path=str(artifacts / "browser_clinical_real_chest.png"), full_page=True)
+        page.get_by_label("Upload a DICOM or PNG").get_by_test_id(
+            "stFileUploaderDropzoneInput").set_input_files(str(mr))
+        page.get_by_text("Out of distribution.").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Viewing window: file window 1").wait_for(timeout=TIMEOUT_MS)
+        page.locator(f"{GRID} figure").first.wait_for(timeout=TIMEOUT_MS)
+        report = download_report(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(artifacts / "browser_clinical_real_mr.png"), full_page=True)
+    import io
+    words = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(
+        io.BytesIO(report)).pages).split())
+    assert "Out of distribution: This scan is MR" in words and "mr.dcm" not in words

