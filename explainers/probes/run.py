@@ -74,11 +74,12 @@ def summarise(model: str, labels: tuple[str, ...], specs: tuple[ProbeSpec, ...],
         key = spec.key
         ok = ~np.isnan(columns[f"probs_{key}"][:, 0]) & ~np.isnan(columns["probs"][:, 0])
         found = probe_summary(columns["probs"][ok], columns[f"probs_{key}"][ok],
-                              columns[f"placebo_{key}"][ok], labels, watch, top, seed)
+                              columns[f"placebo_{key}"][ok], labels, watch, top,
+                              seed) if ok.any() else None
         probes[key] = dict(probe=spec.plain(), settings=spec.settings(), summary=found,
                            beats_placebo=bool(ok.any()) and beats_placebo(found),
                            verdict=verdict(model, key, found) if ok.any() else
                            f"{key}: no image could be probed",
-                           map_shares=map_shares(columns, key, methods, ok, seed),
-                           gallery=gallery(columns, key, labels, ok, shown))
+                           map_shares=map_shares(columns, key, methods, ok, seed) if ok.any()
+                           else {}, gallery=gallery(columns, key, labels, ok, shown))
     return probes
