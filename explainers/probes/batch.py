@@ -73,15 +73,23 @@ class ProbeBatch:
             return None
 
     def measure(self, images: list[np.ndarray], rows: list[int], n: int,
-                errors: list[str]) -> dict[str, np.ndarray]:
+                 errors: list[str]) -> dict[str, np.ndarray]:
+        """Every probe and placebo drawn first, then one batched forward over all of them."""
         classes = len(self.model.labels)
         out = {"probs": np.full((n, classes), np.nan, np.float32)}
         if not images:
             return self.empty(out, n, classes)
-        out["probs"][rows] = self.forward(images)
-        base_maps = self.maps(images, out["probs"][rows])
-        for spec, fn in zip(self.specs, self.fns):
-            out |= self.one_probe(spec.key, fn, images, rows, n, errors, base_maps)
+        drawn = [self.draw(spec.key, fn, images, rows, errors)
+                 for spec, fn in zip(self.specs, self.fns)]
+        probs = self.forward(images + [img for d in drawn for img in d[1] + d[2]])
+        out["probs"][rows] = probs[:len(images)]
+        base_maps = self.maps(images, probs[:len(images)])
+        start = len(images)
+        for spec, (done, edited, controls, regions) in zip(self.specs, drawn):
+            stop = start + 2 * len(done)
+            out |= self.fill(spec.key, probs[start:stop], done, edited, regions, rows, n,
+                             base_maps)
+            start = stop
         return out
 
     def empty(self, out: dict, n: int, classes: int) -> dict[str, np.ndarray]:
@@ -99,9 +107,9 @@ class ProbeBatch:
                      for when in ("before", "after")]
         return cols
 
-    def one_probe(self, key: str, fn, images: list[np.ndarray], rows: list[int], n: int,
-                  errors: list[str], base_maps: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
-        out = dict(self.columns(key, len(self.model.labels), n))
+    def draw(self, key: str, fn, images: list[np.ndarray], rows: list[int],
+             errors: list[str]) -> tuple[list[int], list, list, list]:
+        """The probe and its placebo on each image; a refusal is that image's error."""
         done, edited, controls, regions = [], [], [], []
         for j, (row, image) in enumerate(zip(rows, images)):
             try:
@@ -113,10 +121,16 @@ class ProbeBatch:
             edited.append(probed.image)
             controls.append(placebo(image, probed.region).image)
             regions.append(probed.region)
+        return done, edited, controls, regions
+
+    def fill(self, key: str, probs: np.ndarray, done: list[int], edited: list[np.ndarray],
+             regions: list[np.ndarray], rows: list[int], n: int,
+             base_maps: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
+        """One probe's columns from its share of the forward pass (probed, then placebos)."""
+        out = dict(self.columns(key, len(self.model.labels), n))
         if not done:
             return out
         picked = [rows[j] for j in done]
-        probs = self.forward(edited + controls)
         out[f"probs_{key}"][picked], out[f"placebo_{key}"][picked] = np.split(probs, 2)
         out[f"area_{key}"][picked] = [r.mean() for r in regions]
         after = self.maps(edited, out[f"probs_{key}"][picked])
