@@ -17,6 +17,7 @@ from cli_clinical import add_clinical_commands
 from cli_datasets import add_dataset_commands
 from cli_lessons import add_lesson_commands
 from cli_probe import add_probe_commands
+from cli_diff import add_diff_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -280,6 +281,7 @@ def parser() -> argparse.ArgumentParser:
     add_clinical_commands(sub, model_arguments)
     add_lesson_commands(sub)
     add_probe_commands(sub)
+    add_diff_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)
