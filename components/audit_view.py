@@ -38,10 +38,12 @@ def table_rows(rows: list[dict], methods: tuple[str, ...]) -> list[dict]:
         out = {"class": row["class"],
                "flags": ", ".join(f.split(":")[0] for f in row["flags"]) or "none",
                "items": row["items"], "accuracy": row["accuracy"]}
-        for m in methods:
+        for m in methods:  # relevance mass is 1 - background share: one of them is enough
+            prefix = f"{m}: " if len(methods) > 1 else ""
             for key, value in (row.get(m) or {}).items():
-                out[f"{m}: {key.replace('_', ' ')}"] = (round(value, 2) if
-                                                         isinstance(value, float) else value)
+                if key != "relevance_mass":
+                    out[prefix + key.replace("_", " ")] = (round(value, 2) if
+                                                           isinstance(value, float) else value)
         for key in ("flip_rate", "accuracy_drop"):
             if key in row:
                 out[key.replace("_", " ")] = (round(row[key], 2) if

@@ -94,6 +94,20 @@ if data.masks is None:
 st.dataframe(table_rows(report.rows, methods), hide_index=True, key="audit_table",
              width="stretch")
 
+compare = st.selectbox("Compare with…", ["(nothing)"] + [n for n in names if n != model_name],
+                       key="audit_compare", help="Audit a second model on the same images "
+                                                 "and show what changed.")
+if compare != "(nothing)":
+    from components.audit_diff_view import diff_section
+    from explainers.audit.diff import DiffError, diff_audits, diff_payload, shared_labels
+
+    try:
+        shared_labels(model, cached_model(compare))  # refuse before auditing the other
+        diff = diff_audits(report, cached_audit(compare, key, methods, seed, data))
+        diff_section(diff, diff_payload(diff))
+    except (DiffError, ValueError) as err:
+        st.warning(f"Cannot compare: {err}")
+
 st.subheader("Mean image and mean maps per class")
 for c, name in enumerate(report.label_names):
     cols = st.columns(1 + len(methods))

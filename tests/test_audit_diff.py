@@ -43,3 +43,19 @@ def test_other_data_and_no_shared_labels_are_refused(diff, zoo, capsys):
     assert cli.main(["diff", "--model-a", "shortcut_cnn", "--model-b", "mobilenet_v2",
                      "--dataset", "shortcut_biased", "--limit", "20"]) == 2
     assert "share no class label" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_audit_page_compares_with_a_second_model():
+    from tests.test_app import run_page
+
+    app = run_page("audit.py")
+    app.number_input(key="audit_count").set_value(40)
+    app.button(key="audit_run").click().run()
+    assert any("Evidence: strong" in m.value for m in app.markdown)  # the verdict sentences
+    app.selectbox(key="audit_compare").set_value("robust_cnn").run()
+    assert not app.exception, app.exception
+    texts = [m.value for m in app.markdown]
+    assert any("gradcam background share falls" in t for t in texts)
+    app.selectbox(key="audit_compare").set_value("mobilenet_v2").run()
+    assert any("share no class label" in w.value for w in app.warning)
