@@ -79,3 +79,27 @@ def probe_suite(repeats: int, quick: bool) -> dict:
     return {"floors": {f"probe forward {evals} inputs": round(floor, 4)}, "methods": [entry],
             "probes": {"images": n, "probes": len(PROBES),
                        "throughput_vs_floor": entry["throughput_vs_floor"]}}
+
+
+@register_suite("audit_diff")
+def audit_diff_suite(repeats: int, quick: bool) -> dict:
+    """The diff of two models against the two audits it is made of (the diff adds arrays)."""
+    from explainers.audit import run_audit
+    from explainers.audit.diff import diff_audits, diff_payload
+    from inputs.audit_data import generated_set
+
+    data = generated_set("shortcut_biased", 100 if quick else 400, seed=0)
+    models = [load_model("shortcut_cnn"), load_model("robust_cnn")]
+    audits_s, diff_s = float("inf"), float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a, b = (run_audit(m, data, ("gradcam",)) for m in models)
+        audits_s = min(audits_s, time.perf_counter() - start)
+        start = time.perf_counter()
+        diff_payload(diff_audits(a, b))
+        diff_s = min(diff_s, time.perf_counter() - start)
+    entry = row(f"audit diff shortcut_cnn vs robust_cnn ({len(data)} images)", "shortcut_cnn",
+                audits_s + diff_s, 2 * len(data), audits_s)
+    entry |= {"diff_seconds": round(diff_s, 4), "two_audits_seconds": round(audits_s, 3)}
+    return {"floors": {f"two audits, {len(data)} images": round(audits_s, 4)},
+            "methods": [entry]}
