@@ -53,15 +53,18 @@ def ranks(probs: np.ndarray, classes: np.ndarray) -> np.ndarray:
 
 
 def class_rows(before: np.ndarray, after: np.ndarray, placebo: np.ndarray,
-               classes: np.ndarray, labels: tuple[str, ...], seed: int) -> list[dict]:
+               classes: np.ndarray, labels: tuple[str, ...], seed: int,
+               toward: bool = True) -> list[dict]:
     """Per class: mean change of probability (points) with its CI, the placebo's change, the
-    paired p against the placebo, and the median rank before and after."""
+    paired p against the placebo (one-sided: a larger rise, or with ``toward=False`` a larger
+    fall, than the placebo's), and the median rank before and after."""
     delta, control = after[:, classes] - before[:, classes], placebo[:, classes] - before[:, classes]
     ci = bootstrap_ci(delta, seed)
     rank_before, rank_after = ranks(before, classes), ranks(after, classes)
     return [dict(index=int(c), label=labels[c], change=float(delta[:, i].mean()),
                  ci=[float(ci[0, i]), float(ci[1, i])], placebo_change=float(control[:, i].mean()),
-                 p_vs_placebo=paired_p(delta[:, i], control[:, i], seed),
+                 p_vs_placebo=paired_p(*((delta[:, i], control[:, i]) if toward
+                                         else (control[:, i], delta[:, i])), seed),
                  median_rank_before=float(np.median(rank_before[:, i])),
                  median_rank_after=float(np.median(rank_after[:, i])))
             for i, c in enumerate(classes)]

@@ -30,7 +30,7 @@ def probe_summary(before: np.ndarray, after: np.ndarray, placebo: np.ndarray,
         shift_difference=_interval(moved - control, seed),
         p_vs_placebo=paired_p(moved, control, seed),
         pushed_toward=class_rows(before, after, placebo, toward, labels, seed),
-        pushed_away=class_rows(before, after, placebo, away, labels, seed),
+        pushed_away=class_rows(before, after, placebo, away, labels, seed, toward=False),
         watched=class_rows(before, after, placebo, np.asarray(watch, dtype=np.int64), labels,
                            seed) if watch else [])
 
