@@ -500,3 +500,16 @@ def cached_fragility(model_name: str, method: str, source: Upload | str, setting
     with model_work(f"Attacking {explainer_entry(method).title}…"):
         return fragility(cached_model(model_name), to_tensor(cached_image(source)), method,
                          settings)
+
+
+# --- Probes page (issue 26): a probe job on in-memory files, cached by its request. -------
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_probe(model_name: str, probe: dict, methods: tuple[str, ...], watch: tuple[int, ...],
+                 files_key: str, _batch: dict):
+    """Summaries and gallery items of ``probe`` over ``_batch`` (keyed by ``files_key``)."""
+    from explainers.probes.batch import ProbeBatch
+    from explainers.probes.run_memory import probe_in_memory
+
+    with model_work("Probing…"):
+        work = ProbeBatch(cached_model(model_name), [probe], list(methods))
+        return probe_in_memory(work, _batch, watch)

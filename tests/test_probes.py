@@ -192,3 +192,19 @@ def test_probe_on_ray_gives_the_local_numbers(tmp_path, ray_cluster):
             np.testing.assert_allclose(local.columns[key], ray.columns[key], atol=1e-5)
     assert local.probes["patch"]["verdict"] == ray.probes["patch"]["verdict"]
     assert local.bad_files == ray.bad_files == [("notes.txt", local.bad_files[0][1])]
+
+
+@pytest.mark.slow
+def test_probes_page_runs_the_watermark_on_photos():
+    from tests.test_app import run_page
+
+    app = run_page("probes.py")
+    assert not app.exception, app.exception
+    app.selectbox(key="probe_model").set_value("efficientnet_lite0")
+    app.number_input(key="probe_limit").set_value(4)
+    app.selectbox(key="probe_source").set_value("Packaged photos, tuning split")
+    app.button(key="probe_run").click().run()
+    assert not app.exception, app.exception
+    verdict = [m.value for m in app.warning] + [m.value for m in app.info]
+    assert any("watermark-imagenet-w" in v and "placebo" in v for v in verdict)
+    assert len(app.get("imgs")) >= 1 or len(app.get("image")) >= 1
