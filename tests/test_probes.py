@@ -3,6 +3,7 @@ known answers, a tiny model with a planted corner shortcut, bad input, and Ray =
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import numpy as np
@@ -208,3 +209,33 @@ def test_probes_page_runs_the_watermark_on_photos():
     verdict = [m.value for m in app.warning] + [m.value for m in app.info]
     assert any("watermark-imagenet-w" in v and "placebo" in v for v in verdict)
     assert len(app.get("imgs")) >= 1 or len(app.get("image")) >= 1
+
+
+def test_cli_writes_the_report_with_the_gallery(tmp_path, capsys):
+    folder = image_folder(tmp_path / "imgs", 4)
+    out = tmp_path / "probe.html"
+    assert cli.main(["probe", "--model", "shortcut_cnn", "--input", str(folder), "--probe",
+                     "border", "--methods", "gradcam", "--watch", "cross", "--out", str(out),
+                     "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    found = payload["probes"]["border"]
+    assert payload["images"] == 5 and payload["errors"] == 1
+    assert found["summary"]["watched"][0]["label"] == "cross"
+    assert 0 <= found["map_shares"]["gradcam"]["after"] <= 1
+    page = out.read_text()
+    assert "Most affected images" in page and page.count("<img") == 4 * 4  # 2 photos + 2 maps
+
+
+def test_an_uploaded_zip_is_read_in_memory_and_a_bomb_member_is_one_error(tmp_path):
+    from explainers.probes.run_memory import zip_batch
+    from inputs.zip_dataset import ZipDatasetError
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.png", b"\0" * 30_000_000)
+        archive.writestr("ok.png", (tmp_path / "x").write_bytes(b"") or b"png")
+    batch = zip_batch(buffer.getvalue(), 10)
+    assert list(batch["file"]) == ["big.png", "ok.png"]
+    assert "suspiciously compressed" in batch["read_error"][0] and not batch["read_error"][1]
+    with pytest.raises(ZipDatasetError, match="not a zip"):
+        zip_batch(b"nope", 10)
