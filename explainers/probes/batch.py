@@ -22,7 +22,7 @@ from explainers.audit.batch_maps import batch_maps
 from explainers.probes.regions import placebo
 from explainers.probes.registry import ProbeError
 from explainers.probes.spec import ProbeSpec
-from inputs.image_io import ImageDecodeError, decode_image, to_tensor
+from inputs.image_io import ImageDecodeError, decode_image
 from model_zoo import load_model
 
 LONGEST = 512  # probes draw on the photo at this working size (longest side), not the original
@@ -42,7 +42,7 @@ class ProbeBatch:
     """Predictions (and map shares) for each image before and after each probe and placebo."""
 
     def __init__(self, model: str, probes: list[dict], methods: list[str] | None = None,
-                 threads: int | None = None, chunk: int = 32) -> None:
+                 threads: int | None = None, chunk: int = 64) -> None:
         if threads:
             torch.set_num_threads(threads)
         import explainers  # noqa: F401  (registers the methods in a fresh worker process)
@@ -141,7 +141,14 @@ class ProbeBatch:
         return out
 
     def inputs(self, images: list[np.ndarray]) -> torch.Tensor:
-        return torch.cat([self.model.preprocess(to_tensor(img)) for img in images])
+        """(N, 3, h, w) in [0, 1] at the model's size: each image resized as uint8 by PIL
+        (bilinear, antialiased like ``preprocess``), then one conversion for the batch."""
+        from PIL import Image
+
+        height, width = self.model.input_size
+        resized = np.stack([np.asarray(Image.fromarray(img).resize(
+            (width, height), Image.Resampling.BILINEAR)) for img in images])
+        return torch.from_numpy(resized).permute(0, 3, 1, 2).float().div_(255)
 
     def forward(self, images: list[np.ndarray]) -> np.ndarray:
         """Softmax probabilities, ``chunk`` images per forward pass."""
