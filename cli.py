@@ -16,6 +16,8 @@ from cli_common import (CliError, emit, load_classifier, load_input,  # noqa: F4
 from cli_clinical import add_clinical_commands
 from cli_datasets import add_dataset_commands
 from cli_lessons import add_lesson_commands
+from cli_probe import add_probe_commands
+from cli_diff import add_diff_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -287,6 +289,8 @@ def parser() -> argparse.ArgumentParser:
     add_dataset_commands(sub)
     add_clinical_commands(sub, model_arguments)
     add_lesson_commands(sub)
+    add_probe_commands(sub)
+    add_diff_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
     p.add_argument("--repeats", type=int, default=3, help="timings per row (the median is kept)")

@@ -9,6 +9,7 @@ import html
 
 import numpy as np
 
+from components.audit_verdict import class_verdicts
 from components.audit_view import enlarge, hover_lines, map_tile, spray_figure, table_rows
 from components.grid import data_uri
 from components.projection_figure import hover_script, thumbnail_uris
@@ -58,9 +59,9 @@ def _swaps(report, data, per_class: int = 4) -> str:
     for c in range(len(report.label_names)):
         for i in np.flatnonzero(data.labels == c)[:per_class]:
             parts.append(_img(enlarge(data.images[i], 96),
-                              f"#{i}: {report.model_labels[cols['predicted'][i]]}"))
-            parts.append(_img(enlarge(report.swap_images[i], 96),
-                              f"swapped: {report.model_labels[cols['swap_predicted'][i]]}"))
+                              f"#{i} predicted: {report.model_labels[cols['predicted'][i]]}"))
+            parts.append(_img(enlarge(report.swap_images[i], 96), "swapped, predicted: "
+                              f"{report.model_labels[cols['swap_predicted'][i]]}"))
     return "".join(parts)
 
 
@@ -77,6 +78,7 @@ def report_html(report, data) -> str:
             f"<h1>Shortcut audit: {html.escape(report.model)} on {html.escape(report.dataset)}</h1>"
             f"<p>{len(data)} images · methods {html.escape(', '.join(report.methods))} · "
             f"<span class='flag'>flagged: {html.escape(flagged)}</span></p>"
+            + "".join(f"<p>{html.escape(v)}</p>" for v in class_verdicts(report)) +
             f"{_table(table_rows(report.rows, report.methods))}"
             f"<h2>Mean image and mean maps</h2>{means}<h2>SpRAy</h2>{_spray(report, data)}"
             f"<h2>Background swaps</h2>{_swaps(report, data)}"

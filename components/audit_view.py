@@ -31,17 +31,23 @@ def map_tile(image: np.ndarray, scores: np.ndarray, opacity: float = 0.55) -> np
 
 
 def table_rows(rows: list[dict], methods: tuple[str, ...]) -> list[dict]:
-    """The audit's per-class dicts flattened for a table (one column per figure)."""
+    """The audit's per-class dicts flattened for a table (one column per figure); flags
+    by kind only (the verdict sentences say the rest), numbers to two places, so it fits."""
     flat = []
     for row in rows:
-        out = {"class": row["class"], "flags": "; ".join(row["flags"]) or "none",
+        out = {"class": row["class"],
+               "flags": ", ".join(f.split(":")[0] for f in row["flags"]) or "none",
                "items": row["items"], "accuracy": row["accuracy"]}
-        for m in methods:
+        for m in methods:  # relevance mass is 1 - background share: one of them is enough
+            prefix = f"{m}: " if len(methods) > 1 else ""
             for key, value in (row.get(m) or {}).items():
-                out[f"{m}: {key.replace('_', ' ')}"] = value
+                if key != "relevance_mass":
+                    out[prefix + key.replace("_", " ")] = (round(value, 2) if
+                                                           isinstance(value, float) else value)
         for key in ("flip_rate", "accuracy_drop"):
             if key in row:
-                out[key.replace("_", " ")] = row[key]
+                out[key.replace("_", " ")] = (round(row[key], 2) if
+                                              isinstance(row[key], float) else row[key])
         out["notes"] = "; ".join(row.get("notes", [])) or ""
         flat.append(out)
     return flat

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from components.audit_verdict import class_verdicts
 from components.audit_view import (enlarge, hover_lines, map_tile, spray_figure, table_rows)
 from components.checkpoint_form import checkpoint_form
 from components.pickers import model_picker
@@ -84,11 +85,28 @@ st.caption(f"{len(data)} images · {', '.join(methods)} · "
            f"{report.seconds.get('total', 0):.1f} s (SpRAy {report.seconds.get('spray', 0):.1f} s)")
 if report.flagged:
     st.error(f"Flagged: {', '.join(report.flagged)}", icon=":material/flag:")
+    for sentence in class_verdicts(report):
+        st.markdown(f"- {sentence}")
 elif data.masks is not None:
     st.success("No class flagged.", icon=":material/check_circle:")
 if data.masks is None:
     st.info("No masks: mask scores and background swaps need object masks; SpRAy still runs.")
-st.dataframe(table_rows(report.rows, methods), hide_index=True, key="audit_table")
+st.dataframe(table_rows(report.rows, methods), hide_index=True, key="audit_table",
+             width="stretch")
+
+compare = st.selectbox("Compare with…", ["(nothing)"] + [n for n in names if n != model_name],
+                       key="audit_compare", help="Audit a second model on the same images "
+                                                 "and show what changed.")
+if compare != "(nothing)":
+    from components.audit_diff_view import diff_section
+    from explainers.audit.diff import DiffError, diff_audits, diff_payload, shared_labels
+
+    try:
+        shared_labels(model, cached_model(compare))  # refuse before auditing the other
+        diff = diff_audits(report, cached_audit(compare, key, methods, seed, data))
+        diff_section(diff, diff_payload(diff))
+    except (DiffError, ValueError) as err:
+        st.warning(f"Cannot compare: {err}")
 
 st.subheader("Mean image and mean maps per class")
 for c, name in enumerate(report.label_names):
@@ -144,8 +162,9 @@ if report.swap_images is not None:
         images, captions = [], []
         for i in rows:
             images += [enlarge(data.images[i], 96), enlarge(report.swap_images[i], 96)]
-            captions += [f"#{i}: {report.model_labels[cols['predicted'][i]]}",
-                         f"swapped: {report.model_labels[cols['swap_predicted'][i]]}"]
+            captions += [f"#{i} predicted: {report.model_labels[cols['predicted'][i]]}",
+                         f"swapped, predicted: "
+                         f"{report.model_labels[cols['swap_predicted'][i]]}"]
         st.image(images, width=96, caption=captions)
 
 st.download_button("Download the audit (HTML)",

@@ -10,6 +10,18 @@ pip_install() {  # quiet, minus the machine's notes about missing local index fo
 }
 pip_install -c constraints.txt -r requirements.txt
 pip_install --no-deps -r requirements-nodeps.txt
+# Debian packages of the probes (docs/probes.md): a CJK font for the ImageNet-W watermark
+# (WenQuanYi Zen Hei, GPL-2 with font exception) and wallpaper packages with real photographs.
+probe_missing=()
+[[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]] || probe_missing+=(fonts-wqy-zenhei)
+[[ -d /usr/share/backgrounds/mate/nature ]] || probe_missing+=(mate-backgrounds)
+[[ -d /usr/share/wallpapers/Path ]] || probe_missing+=(plasma-workspace-wallpapers)
+[[ -f /usr/share/backgrounds/Bridge_by_Sander_Klootwijk.jpg ]] || probe_missing+=(lomiri-wallpapers-16.04)
+if [[ ${#probe_missing[@]} -gt 0 ]]; then
+  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${probe_missing[@]}" >/dev/null
+fi
 if [[ "${1:-}" == "--test" ]]; then
   pip_install -c constraints.txt -r requirements-test.txt
   # Debian's Chromium for the browser tests; poppler's pdftoppm to look at the case report.

@@ -21,6 +21,9 @@ def test_audit_flags_the_shortcut_and_opens_a_spray_point(artifacts):
         page.get_by_text("Does the model decide by the object").wait_for(timeout=TIMEOUT_MS)
         fill_and_run(page, "Images", 60, "Run the audit", "Flagged: triangle, cross",
                      TIMEOUT_MS)
+        page.get_by_text("cross: predictions flip in").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Evidence: strong").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("swapped, predicted:").first.wait_for(timeout=TIMEOUT_MS)
         page.locator('[data-testid="stImage"] img').first.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_function(ALL_IMAGES_LOADED, timeout=TIMEOUT_MS)  # no blank tiles
         page.screenshot(path=str(artifacts / "browser_audit_flags.png"))
