@@ -29,7 +29,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from explainers.image.region_game import RegionGame
+from explainers.image.perturbation import box_blur
+from explainers.image.region_game import BLUR
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import Classifier, ImageClassifier
 from model_zoo.digest import weights_sha256
@@ -94,14 +95,23 @@ def fits(model: Classifier) -> bool:
     return isinstance(model, ImageClassifier) and trained_for(model) is not None
 
 
-def region_values(model: ImageClassifier, x: torch.Tensor) -> tuple[torch.Tensor, dict]:
-    """(C, n) Shapley-style values of every class for one (1, 3, H, W) input, and the facts."""
+def batch_region_values(model: ImageClassifier, xs: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """(N, C, n) Shapley-style values of every class for N model-sized inputs, and the
+    explainer's facts: the explainer's forward plus one model call on 2N images (each
+    image and its fully blurred copy, for the efficiency gap v(1) - v(0))."""
     net, meta = _load(str(weights_path(model.name)))
-    game = RegionGame(model, x, tuple(meta["grid"]))
-    ends = game(torch.stack([torch.zeros(game.players), torch.ones(game.players)]).bool())
+    xs = xs.float()
+    blurred = torch.cat([box_blur(x[None], BLUR) for x in xs])
     with torch.inference_mode():
-        raw = net(x.float()).double()
-    return efficient(raw, (ends[1] - ends[0])[None])[0], meta
+        ends = model.module(torch.cat([xs, blurred])).double()
+        raw = net(xs).double()
+    return efficient(raw, ends[:len(xs)] - ends[len(xs):]), meta
+
+
+def region_values(model: ImageClassifier, x: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """(C, n) values of every class for one (1, 3, H, W) input, and the facts."""
+    values, meta = batch_region_values(model, x)
+    return values[0], meta
 
 
 @register_explainer("learned_shap", title="Learned SHAP (FastSHAP, one pass)", modality="image",
