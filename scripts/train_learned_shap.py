@@ -64,15 +64,14 @@ def fit(net: ExplainerNet, images: torch.Tensor, data: dict, epochs: int, path: 
     """Adam on the FastSHAP loss with normalised values; one checkpoint per epoch."""
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
-    first = 0
+    first, loss = 0, torch.tensor(float("nan"))
     if path.is_file():
         state = torch.load(path)
         net.load_state_dict(state["net"]), opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
-        first = state["epoch"]
+        first, loss = state["epoch"], torch.tensor(state.get("loss", float("nan")))
     gap = data["ends"][:, 1] - data["ends"][:, 0]
     target = data["values"] - data["ends"][:, :1]
-    loss = torch.tensor(float("nan"))
     for epoch in (bar := tqdm(range(first, epochs), initial=first, total=epochs, desc="fit")):
         order = torch.randperm(len(images), generator=torch.Generator().manual_seed(epoch))
         net.train()
@@ -87,7 +86,8 @@ def fit(net: ExplainerNet, images: torch.Tensor, data: dict, epochs: int, path: 
         sched.step()
         bar.set_postfix(loss=f"{loss.item():.4f}")
         torch.save({"net": net.state_dict(), "opt": opt.state_dict(),
-                    "sched": sched.state_dict(), "epoch": epoch + 1}, path)
+                    "sched": sched.state_dict(), "epoch": epoch + 1,
+                    "loss": loss.item()}, path)
     return loss.item()
 
 
