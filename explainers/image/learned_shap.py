@@ -36,6 +36,7 @@ from model_zoo import Classifier, ImageClassifier
 from model_zoo.digest import weights_sha256
 
 WEIGHTS = Path(__file__).parent / "learned_weights"
+TRAINED = tuple(sorted(path.stem for path in WEIGHTS.glob("*.safetensors")))  # model names
 
 
 class ExplainerNet(nn.Module):
@@ -117,7 +118,8 @@ def region_values(model: ImageClassifier, x: torch.Tensor) -> tuple[torch.Tensor
 @register_explainer("learned_shap", title="Learned SHAP (FastSHAP, one pass)", modality="image",
                     signed=True, fits=fits,
                     summary="Shapley values of a grid of regions from a network trained for this "
-                            "model: one forward pass, learned, not computed per image.")
+                            "model: one forward pass, learned, not computed per image. Trained "
+                            f"for: {', '.join(TRAINED) or 'no model yet'}.")
 def learned_shap(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
     """Region values spread evenly over each region's pixels (so a map sums to v(1) - v(0))."""
     values, meta = region_values(model, x)
