@@ -18,3 +18,4 @@ from bench import probes  # noqa: F401  (issue 26: probe throughput)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table
 
 __all__ = ["register_suite", "row", "run_benchmarks", "seconds", "suite_names", "table"]
+from bench import learned_shap  # noqa: F401  (issue 27: amortized SHAP)

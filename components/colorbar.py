@@ -44,6 +44,17 @@ def colorbars_html(bars: list[tuple[str, bool, str]]) -> str:
     return f'<div class="colorbars" style="display:flex;gap:24px;margin:4px 0 10px">{inner}</div>'
 
 
+def panel_colorbar_html(cmap: str, signed: bool) -> str:
+    """A slim bar under one panel's images: the legend of exactly that map's colours."""
+    gradient = ",".join(_hex_stops(cmap))
+    left, _, right = (html.escape(text) for text in ends(signed))
+    return (f'<div class="panel-colorbar" data-cmap="{html.escape(cmap)}" '
+            f'data-signed="{int(signed)}" style="font-size:0.75em;margin:2px 0 4px">'
+            f'<div style="height:8px;border-radius:2px;background:linear-gradient(to right,'
+            f'{gradient})"></div><div style="display:flex;justify-content:space-between">'
+            f'<span>{left}</span><span>{right}</span></div></div>')
+
+
 def colorbar_image(cmap: str, signed: bool, title: str, width: int,
                    font: ImageFont.FreeTypeFont) -> Image.Image:
     """The same bar drawn for an exported PNG."""

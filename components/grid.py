@@ -28,6 +28,7 @@ class Panel:
     images: tuple[np.ndarray, ...]  # overlay, then the raw map if shown
     badge: tuple[str, str] | None = None  # (kind in BADGE_COLOURS, text)
     uris: tuple[str, ...] = ()  # the images already encoded (``data_uri``), if cached
+    legend: tuple[str, bool] | None = None  # (colormap, signed): its colour bar sits below
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,11 @@ def _images_html(panel: Panel) -> str:
 
 
 def panel_html(panel: Panel) -> str:
+    from components.colorbar import panel_colorbar_html
+
     lines = "".join(f'<div class="panel-line">{html.escape(line)}</div>' for line in panel.lines)
-    return (f'<figure class="panel" style="margin:0">{_images_html(panel)}'
+    legend = panel_colorbar_html(*panel.legend) if panel.legend else ""
+    return (f'<figure class="panel" style="margin:0">{_images_html(panel)}{legend}'
             f'<figcaption style="font-size:0.85em;line-height:1.35"><b>'
             f'{html.escape(panel.title)}</b> {_badge_html(panel.badge)}{lines}</figcaption>'
             f'</figure>')

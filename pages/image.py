@@ -13,7 +13,6 @@ from components.agreement import agreement_figure, sanity_curves, sanity_figure
 from components.checkpoint_form import checkpoint_form
 from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, raw_view, shown_scores
-from components.colorbar import colorbars_html
 from components.curves import road_figure
 from components.export import score_record, scores_csv, scores_json, scores_npz
 from components.facts import (FAITHFULNESS_NOTE, ROAD_NOTE, ROAD_SIGNED_NOTE, cost_caption,
@@ -128,7 +127,7 @@ with st.expander("What do these words mean?"):
 
 cells = [(m, t) for m in picked for t in targets]
 columns = grid_columns(len(cells), len(targets), display.show_raw)
-status, grid_slot = st.container(), st.empty()  # progress bars above the grid
+status = st.container()  # progress bars above the grid (its slot: ``kept_slot`` below)
 results, failed = {}, set()
 
 
@@ -157,8 +156,11 @@ def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
     badge = sanity_verdict_badge(report.verdict) if report else None
     drawn = cached_panel_images((model_name, source_id, method, target, params[method]),
                                 astuple(display), display, rgb, result.scores, result.signed)
+    legend = ((display.signed_cmap, True) if result.signed and not display.absolute
+              else (display.unsigned_cmap, False))  # the bar under this panel's own map
     return Panel(title(method, target), tuple(line for line in lines if line),
-                 tuple(image for image, _ in drawn), badge, tuple(uri for _, uri in drawn))
+                 tuple(image for image, _ in drawn), badge, tuple(uri for _, uri in drawn),
+                 legend)
 
 
 def colour_bars() -> list[tuple[str, bool, str]]:
@@ -174,9 +176,31 @@ def draw_grid(auc: dict, sanity: dict) -> list[Panel]:
     shown = [panel(m, t, auc, sanity) if (m, t) in results else Pending(title(m, t))
              for m, t in cells if (m, t) not in failed]
     pending = sum(isinstance(p, Pending) for p in shown)
-    grid_slot.html(grid_html(shown, columns, {"model-calls": model_calls(), "pending": pending},
-                             colorbars_html(colour_bars())))
+    grid_slot.html(grid_html(shown, columns, {"model-calls": model_calls(), "pending": pending}))
+    st.session_state["image_drawn"] = {kept_key(m, t): p for (m, t), p in
+                                       zip([c for c in cells if c not in failed], shown)
+                                       if isinstance(p, Panel)}
     return [p for p in shown if isinstance(p, Panel)]
+
+
+def kept_key(method: str, target: int) -> tuple:
+    return model_name, source_id, method, target, params[method], astuple(display)
+
+
+def kept_slot():
+    """The grid's slot, created holding the panels the last run drew and placeholders where
+    new maps will go (an empty slot would blank the grid while a slow map is computed)."""
+    drawn = st.session_state.get("image_drawn", {})
+    shown = [drawn.get(kept_key(m, t)) or Pending(title(m, t), "computing… (progress above)")
+             for m, t in cells]
+    pending = sum(isinstance(p, Pending) for p in shown)
+    if 0 < pending < len(shown):
+        return st.html(grid_html(shown, columns, {"model-calls": model_calls(),
+                                                  "pending": pending}))
+    return st.empty()
+
+
+grid_slot = kept_slot()
 
 
 with status:  # cheapest first, each panel drawn as soon as its map exists

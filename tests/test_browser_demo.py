@@ -52,9 +52,10 @@ def test_maps_are_readable_exports_stand_alone_and_every_page_stays_local(artifa
         page.goto(url)
         wait_for_grid(page, "Egyptian cat", complete=True)
         assert min(page.evaluate(IMAGE_WIDTHS)) >= 400  # was about 150 px with three methods
-        bars = page.locator(".colorbar")
-        assert bars.count() == 2 and "for the class" in bars.nth(0).inner_text()
-        assert "high importance" in bars.nth(1).inner_text()
+        bars = page.locator("[data-model-calls] figure .panel-colorbar")  # one under each map
+        assert [b.get_attribute("data-signed") for b in bars.all()] == ["0", "1", "0"]
+        assert "for the class" in bars.nth(1).inner_text()  # Integrated Gradients: signed
+        assert "high importance" in bars.nth(0).inner_text()  # Grad-CAM: unsigned
         tags = page.evaluate(TAGS_FIT)
         assert {"Grad-CAM", "Integrated Gradients", "Saliency (gradient)"} <= {t["text"] for t in tags}
         assert all(t["fits"] and t["inside"] for t in tags), tags

@@ -1,0 +1,58 @@
+"""``bench --only learned_shap``: the learned explainer (FastSHAP) against partition SHAP at
+500 evaluations on the same held-out image and model (target: at least 100x faster), its
+batched rate against the batched-forward floor with a 1M-image plan, and its fidelity on
+held-out images (rank correlation, top-k overlap, ROAD), measured in this run."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+from bench.core import register_suite, row, seconds
+from explainers.image.learned_shap import batch_region_values, trained_for
+from explainers.image.learned_shap_fidelity import fidelity
+from explainers.image.learned_shap_sets import TRAINED_MODELS, images_for
+from explainers.run import explain
+from model_zoo import load_model
+
+BATCH = 64
+
+
+def speed_rows(model, image: torch.Tensor, repeats: int) -> tuple[list[dict], dict]:
+    """One image: learned vs partition SHAP 500; a batch: learned rate vs the forward floor."""
+    xs = model.preprocess(images_for(model.name, "held_out", BATCH))
+    with torch.inference_mode():
+        per_image = seconds(lambda: model.module(xs), repeats) / BATCH
+    learned = seconds(lambda: explain(model, "learned_shap", image), max(repeats, 5))
+    shap = seconds(lambda: explain(model, "shap", image, max_evals=500), repeats)
+    batched = seconds(lambda: batch_region_values(model, xs), repeats) / BATCH
+    rows = [row("learned_shap (one pass)", model.name, learned, 3, per_image,
+                "partition SHAP 500 evals (ours)", shap),
+            row(f"learned_shap batched ({BATCH})", model.name, batched, 2, per_image)]
+    plan = {"images_per_second": round(1 / batched, 1),
+            "floor_images_per_second": round(1 / per_image, 1),
+            "hours_for_1M_images": round(1e6 * batched / 3600, 2)}
+    return rows, plan
+
+
+@register_suite("learned_shap")
+def learned_shap_suite(repeats: int, quick: bool) -> dict:
+    names = TRAINED_MODELS[:1] if quick else TRAINED_MODELS
+    rows, per_model = [], {}
+    for name in names:
+        model = load_model(name)
+        facts = trained_for(model)
+        if facts is None:
+            per_model[name] = {"skipped": "no learned explainer trained for these weights"}
+            continue
+        held_out = images_for(name, "held_out", 4 if not quick else 1)
+        model_rows, plan = speed_rows(model, held_out[0], repeats)
+        rows += model_rows
+        measured = fidelity(model, held_out, shap_evals=200 if quick else 1000,
+                            permutations=4 if quick else 16)
+        per_model[name] = {"batch_plan": plan, "fidelity_this_run": measured,
+                           "fidelity_at_training": facts.get("fidelity", {}),
+                           "speedup_vs_partition_500": model_rows[0]["speedup_vs_library"]}
+    return {"methods": rows, "learned_shap": per_model,
+            "loadavg": open("/proc/loadavg").read().split()[:3] if os.path.exists(
+                "/proc/loadavg") else None}

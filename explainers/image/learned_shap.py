@@ -1,0 +1,132 @@
+"""Learned SHAP: an amortized explainer (FastSHAP, Jethani et al. ICLR 2022) that maps an
+image to Shapley values of a grid of regions in one forward pass.
+
+A small network phi(x; theta) is trained once per model (``scripts/train_learned_shap.py``)
+so that its region values explain the model's logits on sampled coalitions of the
+region game (``region_game.RegionGame``: hidden regions blurred):
+
+    L(theta) = E_x E_y E_{S ~ p(S)} [ (v_{x,y}(S) - v_{x,y}(0) - 1_S^T phi(x, y; theta))^2 ]
+
+(the FastSHAP loss, sec. 3 of the paper, after the weighted-least-squares form of the
+Shapley value: Charnes et al. 1988, Lundberg & Lee 2017, Theorem 2), with p(S) the Shapley
+kernel over coalition sizes (``region_game.shapley_kernel_sizes``). Efficiency,
+sum_i phi_i = v(1) - v(0), is enforced exactly by FastSHAP's additive efficient
+normalisation (sec. 3, after Ruiz et al. 1998):
+
+    phi_i <- phi_i + (v(1) - v(0) - sum_j phi_j) / n
+
+so one explanation costs the explainer's forward plus one model call on two images (the
+image and its fully blurred copy). Offered only for the models whose explainer weights
+ship in ``learned_weights/`` and whose weights digest matches the one it was trained on.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from explainers.image.perturbation import box_blur
+from explainers.image.region_game import BLUR
+from explainers.registry import MethodOutput, register_explainer
+from model_zoo import Classifier, ImageClassifier
+from model_zoo.digest import weights_sha256
+
+WEIGHTS = Path(__file__).parent / "learned_weights"
+TRAINED = tuple(sorted(path.stem for path in WEIGHTS.glob("*.safetensors")))  # model names
+
+
+class ExplainerNet(nn.Module):
+    """Conv features pooled onto the region grid, plus a global summary, then a 1x1 head:
+    (N, 3, H, W) in [0, 1] -> (N, classes, rows * cols) raw region values."""
+
+    def __init__(self, classes: int, grid: tuple[int, int], width: int = 32) -> None:
+        super().__init__()
+        self.grid = grid
+
+        def block(cin: int, cout: int) -> nn.Sequential:
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.GroupNorm(4, cout),
+                                 nn.ReLU(), nn.MaxPool2d(2))
+
+        self.features = nn.Sequential(block(3, width // 2), block(width // 2, width),
+                                      block(width, width))
+        self.head = nn.Sequential(nn.Conv2d(2 * width, 2 * width, 1), nn.ReLU(),
+                                  nn.Conv2d(2 * width, classes, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        local = F.adaptive_avg_pool2d(self.features((x - 0.5) / 0.25), self.grid)
+        summary = local.mean(dim=(2, 3), keepdim=True).expand_as(local)
+        return self.head(torch.cat([local, summary], 1)).flatten(2)
+
+
+def efficient(raw: torch.Tensor, gap: torch.Tensor) -> torch.Tensor:
+    """Additive efficient normalisation: (N, C, n) values whose sum is ``gap`` (N, C)."""
+    return raw + (gap - raw.sum(-1))[..., None] / raw.shape[-1]
+
+
+def weights_path(model_name: str) -> Path:
+    return WEIGHTS / f"{model_name}.safetensors"
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> tuple[ExplainerNet, dict]:
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+
+    with safe_open(path, "pt") as f:
+        meta = json.loads(f.metadata()["learned_shap"])
+    net = ExplainerNet(meta["classes"], tuple(meta["grid"]), meta["width"])
+    net.load_state_dict(load_file(path))
+    return net.eval().requires_grad_(False), meta
+
+
+def trained_for(model: ImageClassifier) -> dict | None:
+    """The explainer's facts (grid, fidelity, ...) if one was trained for exactly this model."""
+    path = weights_path(model.name)
+    if not path.is_file():
+        return None
+    net, meta = _load(str(path))
+    return meta if meta["model_sha256"] == weights_sha256(model.module) else None
+
+
+def fits(model: Classifier) -> bool:
+    return isinstance(model, ImageClassifier) and trained_for(model) is not None
+
+
+def batch_region_values(model: ImageClassifier, xs: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """(N, C, n) Shapley-style values of every class for N model-sized inputs, and the
+    explainer's facts: the explainer's forward plus one model call on 2N images (each
+    image and its fully blurred copy, for the efficiency gap v(1) - v(0))."""
+    net, meta = _load(str(weights_path(model.name)))
+    xs = xs.float()
+    blurred = torch.cat([box_blur(x[None], BLUR) for x in xs])
+    with torch.inference_mode():
+        ends = model.module(torch.cat([xs, blurred])).double()
+        raw = net(xs).double()
+    return efficient(raw, ends[:len(xs)] - ends[len(xs):]), meta
+
+
+def region_values(model: ImageClassifier, x: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """(C, n) values of every class for one (1, 3, H, W) input, and the facts."""
+    values, meta = batch_region_values(model, x)
+    return values[0], meta
+
+
+@register_explainer("learned_shap", title="Learned SHAP (FastSHAP, one pass)", modality="image",
+                    signed=True, fits=fits,
+                    summary="Shapley values of a grid of regions from a network trained for this "
+                            "model: one forward pass, learned, not computed per image. Trained "
+                            f"for: {', '.join(TRAINED) or 'no model yet'}.")
+def learned_shap(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
+    """Region values spread evenly over each region's pixels (so a map sums to v(1) - v(0))."""
+    values, meta = region_values(model, x)
+    rows, cols = meta["grid"]
+    height, width = x.shape[-2:]
+    cell = values[target].view(1, 1, rows, cols).float()
+    scores = F.interpolate(cell, size=(height, width), mode="nearest")[0, 0]
+    scores = scores * (rows * cols) / (height * width)
+    return MethodOutput(scores=scores, model_evals=2,
+                        extras={"region_values": cell[0, 0].numpy()})
