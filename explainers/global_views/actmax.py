@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from explainers.global_views import objectives as obj
+from explainers.global_views.generator_prior import GeneratorImage, generator_image
 from explainers.global_views.layers import LOGITS, StopForward, reading
 from explainers.global_views.parameterisation import make_image
 from explainers.global_views.transforms import norm_penalties, random_affine, total_variation
@@ -32,7 +33,7 @@ class Settings:
 
     steps: int = 256
     lr: float = 0.05
-    parameterisation: str = "pixel"  # "pixel" or "fourier"
+    parameterisation: str = "pixel"  # "pixel", "fourier" or "generator" (latent of a model's G)
     decorrelate: bool = True  # Fourier only: optimise along decorrelated colour axes
     jitter: int = 0  # pixels
     scale: float = 0.0  # random zoom 1 ± scale
@@ -44,6 +45,7 @@ class Settings:
     tv: float = 0.0
     size: int = 0  # 0 = the model's input size
     seed: int = 0
+    latent_l2: float = 0.0  # generator only: weight of the prior's ½‖z‖²
 
 
 PRESETS: dict[str, Settings] = {
@@ -54,6 +56,8 @@ PRESETS: dict[str, Settings] = {
                             l2=1.0, tv=2.0),
     # Decorrelated Fourier parameterisation plus transformation robustness (Olah et al. 2017).
     "fourier": Settings(parameterisation="fourier", jitter=8, scale=0.05, rotate=5.0),
+    # Optimise a generator's latent, x = G(z) (Nguyen et al. 2016): only for models with one.
+    "generator": Settings(parameterisation="generator", lr=0.05, latent_l2=0.02),
 }
 
 
@@ -112,8 +116,11 @@ def objective_scores(copy: torch.nn.Module, objective: obj.Objective, x: torch.T
     return obj.scores(objective, outputs[-1])
 
 
-def loss_terms(settings: Settings, images: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+def loss_terms(settings: Settings, images: torch.Tensor, values: torch.Tensor,
+               prior: torch.Tensor | None = None) -> torch.Tensor:
     loss = -values
+    if prior is not None and settings.latent_l2:
+        loss = loss + settings.latent_l2 * prior
     if settings.l1 or settings.l2:
         l1, l2 = norm_penalties(images)
         loss = loss + settings.l1 * l1 + settings.l2 * l2
@@ -131,7 +138,8 @@ def maximise(model: ImageClassifier, objective: obj.Objective, settings: Setting
     copy = private_copy(model.module)
     size = (settings.size, settings.size) if settings.size else tuple(model.input_size)
     gens = generators(objective, settings.seed)
-    image = make_image(settings.parameterisation, size, gens, settings.decorrelate)
+    image = (generator_image(model.name, size, gens) if settings.parameterisation == "generator"
+             else make_image(settings.parameterisation, size, gens, settings.decorrelate))
     optimiser = torch.optim.Adam(image.parameters(), lr=settings.lr)
     curve, snapshots = [], []
     with torch.enable_grad():
@@ -139,7 +147,9 @@ def maximise(model: ImageClassifier, objective: obj.Objective, settings: Setting
             images = image.image()
             warped = random_affine(images, gens, settings.jitter, settings.scale, settings.rotate)
             values = objective_scores(copy, objective, warped)
-            grads = torch.autograd.grad(loss_terms(settings, images, values), image.parameters())
+            prior = image.penalty() if isinstance(image, GeneratorImage) else None
+            grads = torch.autograd.grad(loss_terms(settings, images, values, prior),
+                                        image.parameters())
             optimiser.zero_grad(set_to_none=True)
             for p, g in zip(image.parameters(), grads):
                 p.grad = g
