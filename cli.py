@@ -78,6 +78,7 @@ def cmd_explain(args: argparse.Namespace) -> None:
             payload["metrics"] = text_metrics(model, data, result, args.top_k)
         else:
             payload |= faithfulness_payload(model, data, result, args.rank)
+            payload["continuity"] = continuity_payload(model, data, result)
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
 
 
@@ -136,6 +137,18 @@ def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, 
             "insertion_auc": round(ours.insertion_auc, 6),
             "random_deletion_auc": round(chance.deletion_auc, 6),
             "random_insertion_auc": round(chance.insertion_auc, 6)} | road
+
+
+def continuity_payload(model, data, result) -> dict:
+    """Explanation continuity (explainers/metrics/continuity.py): the map under shifts of
+    1-3 model pixels, against the input's own change, with a verdict."""
+    from explainers import explain
+    from explainers.metrics.continuity import continuity
+
+    def explain_map(image):
+        return explain(model, result.method, image, result.target, **dict(result.params)).scores
+
+    return continuity(explain_map, data, model.input_size[1]).as_dict()
 
 
 def cmd_sanity(args: argparse.Namespace) -> None:
@@ -242,8 +255,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--metrics", action="store_true",
                            help="faithfulness: text, the deletion score (probability drop, "
                                 "top-k removed); images, ROAD MoRF/LeRF areas and gap "
-                                "against random maps (with a verdict), and pixel "
-                                "deletion/insertion areas")
+                                "against random maps (with a verdict), pixel "
+                                "deletion/insertion areas, and explanation continuity "
+                                "under shifts of 1-3 px (with a verdict)")
             p.add_argument("--rank", choices=("value", "magnitude"), default="value",
                            help="how --metrics orders a signed image map: by value (most "
                                 "positive first) or by |value|, like the page's Absolute values")
@@ -268,7 +282,10 @@ def parser() -> argparse.ArgumentParser:
     what.add_argument("--class", dest="class_index", type=int, help="maximise this class logit")
     what.add_argument("--gallery", type=int, nargs="+", metavar="C",
                       help="several channels of --layer, optimised together in one batch")
-    p.add_argument("--preset", default="fourier", choices=["raw", "regularised", "fourier"])
+    p.add_argument("--preset", default="fourier",
+                   choices=["raw", "regularised", "fourier", "generator"],
+                   help="generator: optimise the latent of the generator shipped with the "
+                        "model (x = G(z); digit_cnn has a VAE decoder)")
     p.add_argument("--steps", type=int)
     p.add_argument("--seed", type=int)
     p.add_argument("--size", type=int, help="image side in px (default: the model's input)")

@@ -84,6 +84,7 @@ class ActMaxResult:
     seconds: float
     top_class: tuple[int, ...]
     top_probability: tuple[float, ...]
+    target_probability: tuple[float, ...] = ()  # class objectives: p(the class) per image
 
     def summary(self) -> dict:
         return dict(objective=[self.objective.describe(i) for i in range(len(self.images))],
@@ -91,7 +92,8 @@ class ActMaxResult:
                     first=[round(float(v), 4) for v in self.curve[0]],
                     last=[round(float(v), 4) for v in self.curve[-1]],
                     top_class=list(self.top_class),
-                    top_probability=[round(p, 6) for p in self.top_probability])
+                    top_probability=[round(p, 6) for p in self.top_probability],
+                    target_probability=[round(p, 6) for p in self.target_probability])
 
 
 def generators(objective: obj.Objective, seed: int) -> list[torch.Generator]:
@@ -166,8 +168,11 @@ def maximise(model: ImageClassifier, objective: obj.Objective, settings: Setting
         final = image.image()
         probs = torch.softmax(copy(final), dim=-1)
     top_p, top_k = probs.max(dim=-1)
+    target_p = (probs[torch.arange(len(probs)), list(objective.indices)]
+                if objective.kind == "class" else torch.zeros(0))
     return ActMaxResult(images=to_uint8(final), curve=np.stack(curve), snapshots=tuple(snapshots),
                         objective=objective, settings=settings,
                         seconds=time.perf_counter() - started,
                         top_class=tuple(int(k) for k in top_k),
-                        top_probability=tuple(float(p) for p in top_p))
+                        top_probability=tuple(float(p) for p in top_p),
+                        target_probability=tuple(float(p) for p in target_p))
