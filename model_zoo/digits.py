@@ -45,13 +45,13 @@ def digit_blocks(net: nn.Module) -> list[nn.Module]:
     return list(net[0])
 
 
-def test_accuracy() -> float | None:
+def recorded_test_accuracy() -> float | None:
     """The accuracy the training script measured on the MNIST test split, if recorded."""
     return json.loads(REPORT_FILE.read_text())["test_accuracy"] if REPORT_FILE.is_file() else None
 
 
 def assemble(net: nn.Module) -> ImageClassifier:
-    accuracy = test_accuracy()
+    accuracy = recorded_test_accuracy()
     note = f", {accuracy:.2%} on the 10,000 MNIST test digits" if accuracy else ""
     return assemble_image_classifier(
         net, MNIST_MEAN, MNIST_STD, DIGIT_LABELS, digit_blocks, name=NAME, input_size=INPUT_SIZE,

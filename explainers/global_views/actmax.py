@@ -57,7 +57,7 @@ PRESETS: dict[str, Settings] = {
     # Decorrelated Fourier parameterisation plus transformation robustness (Olah et al. 2017).
     "fourier": Settings(parameterisation="fourier", jitter=8, scale=0.05, rotate=5.0),
     # Optimise a generator's latent, x = G(z) (Nguyen et al. 2016): only for models with one.
-    "generator": Settings(parameterisation="generator", lr=0.05, latent_l2=0.02),
+    "generator": Settings(parameterisation="generator", lr=0.2, latent_l2=0.01),
 }
 
 
