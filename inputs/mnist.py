@@ -72,3 +72,20 @@ def bundled_digits() -> tuple[np.ndarray, np.ndarray]:
 def digit_rgb(image: np.ndarray) -> np.ndarray:
     """A (28, 28) uint8 digit as the dashboard's (28, 28, 3) uint8 RGB (three equal channels)."""
     return np.repeat(np.asarray(image, np.uint8)[..., None], 3, axis=2)
+
+
+# One bundled test digit per class (the first of each in the test split): ``digit:INDEX``.
+DIGIT_SAMPLES = tuple(f"digit:{i}" for i in (3, 2, 1, 18, 4, 8, 11, 0, 61, 7))
+
+
+def digit_sample(rest: str) -> np.ndarray:
+    """(28, 28, 3) uint8 of bundled test digit ``rest`` (an index), for ``digit:INDEX``."""
+    images, _ = bundled_digits()
+    if not rest.isdigit() or int(rest) >= len(images):
+        raise ValueError(f"no bundled digit {rest!r}; use 0 to {len(images) - 1}")
+    return digit_rgb(images[int(rest)])
+
+
+def describe_digit_sample(source: str) -> str:
+    index = int(source.partition(":")[2])
+    return f"MNIST digit {bundled_digits()[1][index]} (test #{index})"
