@@ -1,5 +1,5 @@
 """Command line: models, methods, predict, explain, sanity, actmax, project, audit, batch,
-localise, report, tcav, attack, bench.
+localise, report, tcav, attack, linear-probe, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -16,6 +16,7 @@ from cli_common import (CliError, emit, load_classifier, load_input,  # noqa: F4
 from cli_clinical import add_clinical_commands
 from cli_datasets import add_dataset_commands
 from cli_lessons import add_lesson_commands
+from cli_probing import add_probing_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -295,6 +296,7 @@ def parser() -> argparse.ArgumentParser:
     add_dataset_commands(sub)
     add_clinical_commands(sub, model_arguments)
     add_lesson_commands(sub)
+    add_probing_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)
