@@ -12,6 +12,7 @@ from bench import scale  # noqa: F401  (registers the data-set job suite)
 from bench import audit  # noqa: F401
 from bench import clinical  # noqa: F401
 from bench import lessons  # noqa: F401  (tcav, attack)
+from bench import digit_lessons  # noqa: F401  (issue 28: actmax generator, probing, patterns)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table
 
 __all__ = ["register_suite", "row", "run_benchmarks", "seconds", "suite_names", "table"]

