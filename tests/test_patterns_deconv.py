@@ -92,3 +92,25 @@ def test_deconvnet_passes_the_positive_signal_whatever_the_forward_input():
     assert torch.equal(target_gradient(net, x, 0), torch.tensor([[0.0, -1.0]]))
     assert torch.equal(target_gradient(deconv_copy(net), x, 0), torch.tensor([[1.0, 0.0]]))
     assert hook_count(net) == 0
+
+
+class HeadBeforeFeatures(nn.Module):
+    """Registers its head before its features' insides are visited (as PhantomNet does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU())
+        self.head = nn.Linear(3, 2)
+
+    def forward(self, x):
+        return self.head(self.features(x).mean((2, 3)))
+
+
+def test_patterns_go_to_their_own_layers_in_nested_models():
+    net = HeadBeforeFeatures().eval().requires_grad_(False)
+    x = torch.randn(8, 1, 6, 6, generator=torch.Generator().manual_seed(1))
+    patterns = estimate_patterns(net, [x])
+    for kind in ("net", "attribution"):
+        swapped = pattern_network(net, patterns, kind)
+        assert swapped.head.backward_weight.shape == net.head.weight.shape
+        assert torch.allclose(swapped(x), net(x), atol=1e-6)
