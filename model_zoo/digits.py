@@ -58,8 +58,14 @@ def assemble(net: nn.Module) -> ImageClassifier:
         grayscale=True, source=f"trained here on MNIST (scripts/train_digits.py){note}")
 
 
-@register_model(NAME, modality="image", title="Digit CNN (MNIST, 28x28 grey)",
-                source="trained here: scripts/train_digits.py")
+def zoo_source() -> str:
+    """The zoo listing's source line, with the recorded test accuracy (``models --json``)."""
+    accuracy = recorded_test_accuracy()
+    return "trained here: scripts/train_digits.py" + (
+        f"; test accuracy {accuracy:.2%} on the 10,000 MNIST test digits" if accuracy else "")
+
+
+@register_model(NAME, modality="image", title="Digit CNN (MNIST, 28x28 grey)", source=zoo_source())
 def build_digit_cnn() -> ImageClassifier:
     if not WEIGHTS_FILE.is_file():
         raise FileNotFoundError(f"{WEIGHTS_FILE.name} missing: run python scripts/train_digits.py")
