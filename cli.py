@@ -1,5 +1,5 @@
 """Command line: models, methods, predict, explain, sanity, actmax, project, audit, batch,
-localise, report, tcav, attack, bench.
+localise, report, tcav, attack, linear-probe, bench.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -19,6 +19,7 @@ from cli_lessons import add_lesson_commands
 from cli_probe import add_probe_commands
 from cli_diff import add_diff_commands
 from cli_shapley import add_shapley_commands
+from cli_probing import add_probing_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -87,6 +88,7 @@ def cmd_explain(args: argparse.Namespace) -> None:
             payload["metrics"] = text_metrics(model, data, result, args.top_k)
         else:
             payload |= faithfulness_payload(model, data, result, args.rank)
+            payload["continuity"] = continuity_payload(model, data, result)
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
 
 
@@ -145,6 +147,18 @@ def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, 
             schema.INSERTION_AUC: round(ours.insertion_auc, 6),
             schema.RANDOM_DELETION_AUC: round(chance.deletion_auc, 6),
             schema.RANDOM_INSERTION_AUC: round(chance.insertion_auc, 6)} | road
+
+
+def continuity_payload(model, data, result) -> dict:
+    """Explanation continuity (explainers/metrics/continuity.py): the map under shifts of
+    1-3 model pixels, against the input's own change, with a verdict."""
+    from explainers import explain
+    from explainers.metrics.continuity import continuity
+
+    def explain_map(image):
+        return explain(model, result.method, image, result.target, **dict(result.params)).scores
+
+    return continuity(explain_map, data, model.input_size[1]).as_dict()
 
 
 def cmd_sanity(args: argparse.Namespace) -> None:
@@ -252,8 +266,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--metrics", action="store_true",
                            help="faithfulness: text, the deletion score (probability drop, "
                                 "top-k removed); images, ROAD MoRF/LeRF areas and gap "
-                                "against random maps (with a verdict), and pixel "
-                                "deletion/insertion areas")
+                                "against random maps (with a verdict), pixel "
+                                "deletion/insertion areas, and explanation continuity "
+                                "under shifts of 1-3 px (with a verdict)")
             p.add_argument("--rank", choices=("value", "magnitude"), default="value",
                            help="how --metrics orders a signed image map: by value (most "
                                 "positive first) or by |value|, like the page's Absolute values")
@@ -283,6 +298,12 @@ def parser() -> argparse.ArgumentParser:
                         "Fourier image with transformation robustness")
     p.add_argument("--steps", type=int, help="optimisation steps (default: the preset's)")
     p.add_argument("--seed", type=int, help="seed of the start image and the transforms")
+    p.add_argument("--preset", default="fourier",
+                   choices=["raw", "regularised", "fourier", "generator"],
+                   help="generator: optimise the latent of the generator shipped with the "
+                        "model (x = G(z); digit_cnn has a VAE decoder)")
+    p.add_argument("--steps", type=int)
+    p.add_argument("--seed", type=int)
     p.add_argument("--size", type=int, help="image side in px (default: the model's input)")
     p.add_argument("--out", help="PNG to write (gallery images side by side)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
@@ -293,6 +314,7 @@ def parser() -> argparse.ArgumentParser:
     add_probe_commands(sub)
     add_diff_commands(sub)
     add_shapley_commands(sub)
+    add_probing_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
     p.add_argument("--repeats", type=int, default=3, help="timings per row (the median is kept)")

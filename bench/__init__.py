@@ -15,6 +15,7 @@ from bench import clinical_real  # noqa: F401  (issue 25: real radiograph, ONNX 
 from bench import lessons  # noqa: F401  (tcav, attack)
 from bench import registered  # noqa: F401  (every registered method, no edit per method)
 from bench import probes  # noqa: F401  (issue 26: probe throughput)
+from bench import digit_lessons  # noqa: F401  (issue 28: actmax generator, probing, patterns)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table
 
 __all__ = ["register_suite", "row", "run_benchmarks", "seconds", "suite_names", "table"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from inputs.mnist import DIGIT_SAMPLES, describe_digit_sample
 from inputs.samples import SAMPLE_IMAGES
 from inputs.upload import SAMPLE_PREFIX, Upload
 
@@ -18,8 +19,11 @@ def image_source(prefix: str = "image", label: str = "Upload an image") -> Uploa
     """
     pick = st.session_state.get(f"{prefix}_pick")
     upload = st.file_uploader(label, type=None, key=f"{prefix}_upload")  # content decides
-    sample = st.selectbox("…or pick a sample", SAMPLE_IMAGES, key=f"{prefix}_sample",
-                          disabled=upload is not None or bool(pick))
+    sample = st.selectbox("…or pick a sample", SAMPLE_IMAGES + DIGIT_SAMPLES,
+                          key=f"{prefix}_sample", disabled=upload is not None or bool(pick),
+                          format_func=lambda s: describe_digit_sample(s) if ":" in s else s,
+                          help="The MNIST digits suit the digit model (digit_cnn); an uploaded "
+                               "digit should be light on dark, as in MNIST.")
     if pick:
         st.info("Explaining an image picked on another page:", icon=":material/link:")
         st.text(str(pick))
@@ -28,7 +32,7 @@ def image_source(prefix: str = "image", label: str = "Upload an image") -> Uploa
         return str(pick)
     if upload is None:
         st.session_state.pop(f"{prefix}_upload_bytes", None)  # a removed upload is not kept
-        return SAMPLE_PREFIX + sample
+        return sample if ":" in sample else SAMPLE_PREFIX + sample
     return kept_upload(f"{prefix}_upload_bytes", upload)
 
 

@@ -11,10 +11,12 @@ from typing import Callable
 import numpy as np
 
 from inputs.image_io import LoadedImage, load_image
+from inputs.mnist import digit_sample
 from inputs.samples import sample_image
 
 ImageSource = bytes | str
-_RESOLVERS: dict[str, Callable[[str], np.ndarray]] = {"sample": sample_image}
+_RESOLVERS: dict[str, Callable[[str], np.ndarray]] = {"sample": sample_image,
+                                                      "digit": digit_sample}
 
 
 def register_image_source(prefix: str, resolve: Callable[[str], np.ndarray]) -> None:

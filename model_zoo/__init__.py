@@ -7,6 +7,7 @@ from model_zoo import efficientnet_lite, hub, minilm_sentiment, mobilenet_v2  # 
 from model_zoo import shortcut_models  # noqa: E402,F401  (registers)
 from model_zoo import xray_phantom, xrv  # noqa: E402,F401  (registers)
 from model_zoo import brain_tumor, onnx_loader  # noqa: E402,F401  (registers)
+from model_zoo import digit_generator, digits  # noqa: E402,F401  (registers)
 from model_zoo.classifier import (  # noqa: E402
     Classifier, Encoded, ImageClassifier, TextClassifier, probabilities)
 from model_zoo.errors import UnknownModelError  # noqa: E402

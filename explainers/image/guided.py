@@ -69,12 +69,14 @@ def guided_copy(module: nn.Module) -> nn.Module:
     return _GUIDED[module]
 
 
-def _make_guided_copy(module: nn.Module) -> nn.Module:
+def _make_guided_copy(module: nn.Module,
+                      rectifier: type[nn.Module] = GuidedRectifier) -> nn.Module:
+    """A private copy whose ReLU / ReLU6 modules are ``rectifier(upper)`` (None or 6)."""
     copy = private_copy(module)
     swaps = [(parent, name, child) for parent in copy.modules()
              for name, child in parent.named_children() if isinstance(child, (nn.ReLU, nn.ReLU6))]
     for parent, name, child in swaps:
-        setattr(parent, name, GuidedRectifier(6.0 if isinstance(child, nn.ReLU6) else None))
+        setattr(parent, name, rectifier(6.0 if isinstance(child, nn.ReLU6) else None))
     return copy
 
 
