@@ -7,3 +7,4 @@ from explainers.image import lime_image  # noqa: F401
 from explainers.image import partition_shap  # noqa: F401
 from explainers.image import rise  # noqa: F401
 from explainers.image import vit_attention  # noqa: F401
+from explainers.image import extremal  # noqa: F401
