@@ -15,3 +15,4 @@ from bench import lessons  # noqa: F401  (tcav, attack)
 from bench.core import register_suite, row, run_benchmarks, seconds, suite_names, table
 
 __all__ = ["register_suite", "row", "run_benchmarks", "seconds", "suite_names", "table"]
+from bench import extremal  # noqa: F401  (issue 29: extremal perturbation)
