@@ -16,6 +16,7 @@ from cli_common import (CliError, emit, load_classifier, load_input,  # noqa: F4
 from cli_clinical import add_clinical_commands
 from cli_datasets import add_dataset_commands
 from cli_lessons import add_lesson_commands
+from cli_influence import add_influence_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -278,6 +279,7 @@ def parser() -> argparse.ArgumentParser:
     add_dataset_commands(sub)
     add_clinical_commands(sub, model_arguments)
     add_lesson_commands(sub)
+    add_influence_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true")
     p.add_argument("--repeats", type=int, default=3)
