@@ -107,3 +107,23 @@ def test_training_seed_matches_the_training_script():
     recipes = {n: (r.split, r.images) for n, r in script["RECIPES"].items()}
     from explainers.influence.training_data import SHORTCUT_RECIPES
     assert recipes == SHORTCUT_RECIPES
+
+
+@pytest.mark.slow
+def test_cli_names_the_shortcut_background_for_shortcut_cnn_only():
+    import json
+
+    from tests.test_cli import cli
+
+    found = {}
+    for model in ("shortcut_cnn", "robust_cnn"):
+        run = cli("influence", "--model", model, "--json")
+        assert run.returncode == 0, run.stderr
+        payload = json.loads(run.stdout)
+        assert len(payload["proponents"]) == 10 and payload["class"] == "triangle"
+        assert all(row["background"] in ("meadow", "dunes") for row in payload["proponents"])
+        found[model] = payload["shortcut"], payload["summary"]
+    assert found["shortcut_cnn"][0] == "meadow" and "meadow" in found["shortcut_cnn"][1]
+    assert found["robust_cnn"][0] is None and "no background shortcut" in found["robust_cnn"][1]
+    refused = cli("influence", "--model", "mobilenet_v2")
+    assert refused.returncode == 2 and "not available" in refused.stderr
