@@ -16,6 +16,8 @@ def cost_caption(result: Explanation) -> str:
     if "gap_share" in result.extras:  # adaptive IG: steps used, gap as share of logit change
         facts += (f" ({result.extras['gap_share']:.1%} of the logit change, "
                   f"{result.extras['steps_used']} steps)")
+    if "area_reached" in result.extras:  # extremal perturbation: the mask's mean value
+        facts += f" · mask area {result.extras['area_reached']:.1%}"
     return facts
 
 

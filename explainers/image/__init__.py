@@ -8,3 +8,4 @@ from explainers.image import partition_shap  # noqa: F401
 from explainers.image import rise  # noqa: F401
 from explainers.image import vit_attention  # noqa: F401
 from explainers.image import learned_shap  # noqa: F401
+from explainers.image import extremal  # noqa: F401

@@ -1,0 +1,1 @@
+"""Counterfactual explanations: the smallest change that flips a prediction."""

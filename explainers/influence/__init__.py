@@ -1,0 +1,1 @@
+"""Training-data attribution: which training images helped or hurt a prediction."""
