@@ -3,7 +3,8 @@ and the model's attention laid out layer by head."""
 import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
-from components.facts import choice_label, deletion_fact, evaluations
+from components.facts import (choice_label, deletion_fact, deletion_strength_note,
+                              evaluations)
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
@@ -74,7 +75,7 @@ if not picked:
     st.info("Pick one or more methods.")
     st.stop()
 
-rows, columns = [], ()
+rows, columns, outcomes = [], (), []
 chance = cached_text_random_deletion(model_name, text, target, k)
 for name in picked:
     result = cached_explanation(model_name, name, text, target)
@@ -85,6 +86,7 @@ for name in picked:
         tokens, special, scores = merge_words(tokens, special, scores)
     keep = [i for i, s in enumerate(special) if not s]
     columns = tuple(tokens[i] for i in keep)
+    outcomes.append(chance.verdict(deletion.drop).outcome)
     gap = "" if result.delta is None else f"{result.delta:+.3f}"
     rows.append(TokenRow(methods[name], scores[keep], result.signed,
                          (f"{result.seconds:.2f} s", evaluations(result.model_evals),
@@ -98,10 +100,8 @@ st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orang
            f"tokens ({len(chance.drops)}, {'all of them' if chance.exhaustive else 'seeded'}; "
            f"mean drop {chance.mean_drop:+.3f}): a row beats random when its drop is larger "
            f"than {BEATS_SHARE:.0%} of theirs. Hover a cell for its score.")
-if not chance.can_beat:
-    st.info(f"Removing {chance.k} of this text's tokens can be done in only "
-            f"{len(chance.drops)} ways, too few for any row to beat random: pick a smaller k "
-            "or a longer sentence to compare the methods.", icon=":material/info:")
+if note := deletion_strength_note(chance, outcomes):
+    st.info(note, icon=":material/info:")
 
 attention, rollout = providing(model, "attentions"), providing(model, "rollout")
 if attention and rollout and st.checkbox("Show the attention layout", value=True,
