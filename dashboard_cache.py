@@ -500,3 +500,15 @@ def cached_fragility(model_name: str, method: str, source: Upload | str, setting
     with model_work(f"Attacking {explainer_entry(method).title}…"):
         return fragility(cached_model(model_name), to_tensor(cached_image(source)), method,
                          settings)
+
+
+# --- Lessons on the text page ---------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_attention_permutation(model_name: str, text: str):
+    """The sentence under its own and permuted last-layer attention (AttentionPermutation)."""
+    from explainers.text.attention_permutation import permute_attention
+
+    model = cached_model(model_name)
+    with model_work("Permuting the last layer's attention…"):
+        return permute_attention(model, model.encode(text))

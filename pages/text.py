@@ -3,12 +3,14 @@ and the model's attention laid out layer by head."""
 import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
+from components.attention_lesson import LESSON, permutation_figure
 from components.facts import (choice_label, deletion_fact, deletion_strength_note,
                               evaluations)
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
-from dashboard_cache import (cached_explanation, cached_model, cached_probabilities,
-                             cached_text_deletion, cached_text_random_deletion)
+from dashboard_cache import (cached_attention_permutation, cached_explanation, cached_model,
+                             cached_probabilities, cached_text_deletion,
+                             cached_text_random_deletion)
 from explainers import compatible_methods, providing
 from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
@@ -104,6 +106,21 @@ if note := deletion_strength_note(chance, outcomes):
     st.info(note, icon=":material/info:")
 
 attention, rollout = providing(model, "attentions"), providing(model, "rollout")
+if attention and st.checkbox("Lesson: is attention an explanation?", value=False,
+                             key="text_attention_lesson",
+                             help="Permutes the last layer's attention 100 times "
+                                  "(one batched pass, about a second)."):
+    st.subheader("Is attention an explanation?")
+    st.caption(LESSON)
+    try:
+        permutation = cached_attention_permutation(model_name, text)
+    except ValueError as err:  # no query/key/value attention layer to permute
+        st.info(f"This lesson needs a BERT-style attention layer: {err}.")
+    else:
+        top = model.labels[int(permutation.original.argmax())]
+        st.plotly_chart(permutation_figure(permutation, top), width="stretch",
+                        key="text_attention_permutation")
+        st.markdown(permutation.verdict())
 if attention and rollout and st.checkbox("Show the attention layout", value=True,
                                          key="text_show_attention"):
     st.subheader("Attention")

@@ -135,3 +135,14 @@ def test_a_local_hugging_face_folder_loads_and_a_hub_id_offline_gets_a_message(t
     assert not app.exception
     assert any("Could not load" in e.value for e in app.error)
     assert "127.0.0.1:9" not in shown_text(app)
+
+
+def test_the_attention_lesson_permutes_the_last_layer_and_says_what_it_found():
+    app = text_page("Nothing about this phone disappointed me.")
+    assert not any("Is attention" in h.value for h in app.subheader)  # off by default
+    app.checkbox(key="text_attention_lesson").check().run()
+    assert not app.exception, app.exception
+    assert any("Is attention an explanation?" in h.value for h in app.subheader)
+    verdict = next(m.value for m in app.markdown if "random permutations" in m.value)
+    assert re.search(r"over 100 random permutations the attention moved a median 0\.\d\d", verdict)
+    assert any(c.proto.spec and "permutations" in c.proto.spec for c in app.get("plotly_chart"))
