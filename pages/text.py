@@ -16,6 +16,7 @@ from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
 from inputs.samples import SAMPLE_SENTENCES
 from model_zoo import model_entries
+from model_zoo.caveats import caveats
 from navigation import app_page
 
 app_page("Text", icon=":material/notes:", order=20)
@@ -65,6 +66,8 @@ if encoded.truncated:
                "only the beginning is explained.")
 
 probs = cached_probabilities(model_name, text)
+for caveat in caveats(model_name, text, float(probs.max())):
+    st.warning(caveat, icon=":material/warning:")
 choices = top_k(probs, model.labels, len(model.labels))
 target_col, chart_col = st.columns([1, 1])
 with target_col:
