@@ -22,8 +22,10 @@ def report_for(model_name: str) -> dict:
     return calibration()
 
 
-def caveats(model_name: str, text: str, top_probability: float) -> list[str]:
-    """Warnings for this sentence, in words, each with the figure it rests on."""
+def caveats(model_name: str, text: str, top_probability: float,
+            predicted: str = "") -> list[str]:
+    """Warnings for this sentence (``predicted``: its top label), in words, each with the
+    figure it rests on."""
     report, found = report_for(model_name), []
     low = report.get("low_confidence", {})
     if top_probability < low.get("below", LOW_CONFIDENCE):
@@ -32,11 +34,14 @@ def caveats(model_name: str, text: str, top_probability: float) -> list[str]:
         found.append(f"The model is unsure (top class {top_probability:.0%}).{figure} "
                      "Read the maps as what this model does, not as what the sentence means.")
     negation = report.get("negation", {})
-    if negation and re.search(negation["pattern"], text, re.IGNORECASE):
-        with_, without = negation["with_negation"]["accuracy"], negation["without"]["accuracy"]
-        if without - with_ >= NEGATION_GAP:
-            found.append(f"This sentence contains a negation. On {negation['with_negation']['sentences']:,} "
-                         f"human-rated sentences with a clear polarity, the model was right on "
-                         f"{with_:.0%} of those with a negation against {without:.0%} without: "
-                         "it may read the negated word's sentiment.")
+    missed = negation.get("positive", {})  # positive sentences the negation may turn around
+    if (missed and predicted != "positive"
+            and re.search(negation["pattern"], text, re.IGNORECASE)):
+        with_, without = missed["with_negation"], missed["without"]
+        if without["accuracy"] - with_["accuracy"] >= NEGATION_GAP:
+            found.append(
+                f"This sentence contains a negation. On {with_['sentences']:,} human-rated "
+                f"positive sentences with one, the model was right on {with_['accuracy']:.0%}, "
+                f"against {without['accuracy']:.0%} without: a negated negative word "
+                "(\u201cnot bad\u201d, \u201cnothing disappointed me\u201d) can be read as negative.")
     return found

@@ -66,7 +66,8 @@ if encoded.truncated:
                "only the beginning is explained.")
 
 probs = cached_probabilities(model_name, text)
-for caveat in caveats(model_name, text, float(probs.max())):
+top_label = model.labels[int(probs.argmax())]
+for caveat in caveats(model_name, text, float(probs.max()), top_label):
     st.warning(caveat, icon=":material/warning:")
 choices = top_k(probs, model.labels, len(model.labels))
 target_col, chart_col = st.columns([1, 1])

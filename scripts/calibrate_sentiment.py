@@ -82,7 +82,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
         return loss
 
     opt.step(closure)
-    return float(log_t.exp())
+    return float(log_t.detach().exp())
 
 
 def calibration_bins(probs: np.ndarray, labels: np.ndarray, bins: int = BINS):
@@ -122,6 +122,13 @@ def reliability_figure(before, after, path: Path, command: str) -> None:
     fig.savefig(path)
 
 
+def negation_split(right: np.ndarray, negated: np.ndarray, rows: np.ndarray) -> dict:
+    """Accuracy on the sentences of ``rows`` with and without a negation word."""
+    return {name: {"sentences": int((rows & which).sum()),
+                   "accuracy": round(float(right[rows & which].mean()), 4)}
+            for name, which in (("with_negation", negated), ("without", ~negated))}
+
+
 def main() -> None:
     import explainers  # noqa: F401  (imports the model zoo)
     from model_zoo import load_model
@@ -158,20 +165,18 @@ def main() -> None:
                                 "accuracy": round(float((after.argmax(1) == y[held])[low].mean()), 4)}
     clear = clear_polarity(rated_sentences())
     if args.per_source:
-        clear = clear.groupby("source", group_keys=False).apply(
-            lambda g: g.sample(min(len(g), args.per_source), random_state=SEED))
+        clear = clear.groupby("source").sample(n=args.per_source, random_state=SEED)
     probs = softmax(raw_logits(model, clear.text.tolist()), t)
     right = probs.argmax(1) == clear.label.map(labels.index).to_numpy()
     report["clear_polarity_accuracy"] = {
         source: {"sentences": int((clear.source == source).sum()),
                  "accuracy": round(float(right[(clear.source == source).to_numpy()].mean()), 4)}
         for source in sorted(clear.source.unique())}
-    negated = clear.text.str.contains(NEGATION).to_numpy()
+    negated = np.array([bool(NEGATION.search(text)) for text in clear.text])
     report["negation"] = {"pattern": NEGATION.pattern,
-                          "with_negation": {"sentences": int(negated.sum()),
-                                            "accuracy": round(float(right[negated].mean()), 4)},
-                          "without": {"sentences": int((~negated).sum()),
-                                      "accuracy": round(float(right[~negated].mean()), 4)}}
+                          **{polarity: negation_split(right, negated,
+                                                      (clear.label == polarity).to_numpy())
+                             for polarity in ("positive", "negative")}}
     OUT.write_text(json.dumps(report, indent=2) + "\n")
     reliability_figure(calibration_bins(before, y[held]), calibration_bins(after, y[held]),
                        FIGURE, "python scripts/calibrate_sentiment.py")

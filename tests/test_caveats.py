@@ -8,8 +8,8 @@ from model_zoo.caveats import caveats
 
 REPORT = {"low_confidence": {"below": 0.6, "accuracy": 0.52},
           "negation": {"pattern": r"\b(not|never|nothing)\b|n't\b",
-                       "with_negation": {"sentences": 1200, "accuracy": 0.71},
-                       "without": {"sentences": 9000, "accuracy": 0.88}}}
+                       "positive": {"with_negation": {"sentences": 129, "accuracy": 0.56},
+                                    "without": {"sentences": 779, "accuracy": 0.71}}}}
 
 
 @pytest.fixture
@@ -18,9 +18,12 @@ def measured(monkeypatch):
 
 
 def test_a_negation_is_flagged_with_the_measured_gap(measured):
-    found = caveats("minilm_sentiment", "Nothing about this phone disappointed me.", 0.99)
-    assert len(found) == 1 and "71%" in found[0] and "88%" in found[0]
-    assert caveats("minilm_sentiment", "What a lovely day", 0.99) == []
+    found = caveats("minilm_sentiment", "Nothing about this phone disappointed me.", 0.99,
+                    "negative")
+    assert len(found) == 1 and "56%" in found[0] and "71%" in found[0] and "129" in found[0]
+    assert caveats("minilm_sentiment", "What a lovely day", 0.99, "negative") == []
+    # a positive reading of a negated sentence is what the model gets right: no warning
+    assert caveats("minilm_sentiment", "not bad at all", 0.99, "positive") == []
 
 
 def test_a_low_top_probability_is_flagged_with_its_held_out_accuracy(measured):
@@ -29,10 +32,11 @@ def test_a_low_top_probability_is_flagged_with_its_held_out_accuracy(measured):
 
 
 def test_a_small_negation_gap_is_not_worth_a_warning(monkeypatch):
-    small = {**REPORT, "negation": {**REPORT["negation"],
-                                    "with_negation": {"sentences": 10, "accuracy": 0.87}}}
+    small = {**REPORT, "negation": {**REPORT["negation"], "positive": {
+        "with_negation": {"sentences": 10, "accuracy": 0.70},
+        "without": {"sentences": 900, "accuracy": 0.71}}}}
     monkeypatch.setattr(caveats_module, "report_for", lambda name: small)
-    assert caveats("minilm_sentiment", "not bad", 0.9) == []
+    assert caveats("minilm_sentiment", "not bad", 0.9, "negative") == []
 
 
 def test_a_model_without_a_report_gets_only_the_generic_warning():

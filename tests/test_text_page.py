@@ -146,3 +146,11 @@ def test_the_attention_lesson_permutes_the_last_layer_and_says_what_it_found():
     verdict = next(m.value for m in app.markdown if "random permutations" in m.value)
     assert re.search(r"over 100 random permutations the attention moved a median 0\.\d\d", verdict)
     assert any(c.proto.spec and "permutations" in c.proto.spec for c in app.get("plotly_chart"))
+
+
+def test_the_negation_example_gets_a_visible_warning_or_the_right_class():
+    app = text_page("Nothing about this phone disappointed me.")
+    assert not app.exception, app.exception
+    target = app.selectbox(key="text_target").value
+    warned = any("contains a negation" in w.value for w in app.warning)
+    assert warned or target[1] == "positive", (target, [w.value for w in app.warning])
