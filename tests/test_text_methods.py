@@ -268,3 +268,29 @@ def test_cli_explains_text_with_every_method_and_the_deletion_metric(method, cap
     assert deletion["random_removals"] == 6 and deletion["random_removals_exhaustive"]
     assert deletion["verdict"] in ("beats random", "cannot tell", "worse than random")
     assert 0 <= deletion["share_of_random_drops_below"] <= 1
+
+
+def test_random_deletion_states_its_smallest_p_value_and_the_ks_that_allow_a_verdict():
+    from explainers.metrics.text_deletion import verdict_possible
+
+    few = RandomDeletion(3, tuple(np.arange(4) / 10), exhaustive=True, n=4)  # C(4, 3) = 4
+    assert few.smallest_p == pytest.approx(0.125) and few.verdict_ks() == []
+    seven = RandomDeletion(3, tuple(np.arange(35) / 35), exhaustive=True, n=7)
+    assert seven.smallest_p == pytest.approx(0.5 / 35) and seven.can_beat
+    assert seven.verdict_ks() == [2, 3, 4, 5]  # C(7, k) >= 10 for these k only
+    assert not verdict_possible(7, 1) and verdict_possible(30, 3)  # 7 ways; a sample of 64
+    sampled = RandomDeletion(3, tuple(np.arange(64.0)), exhaustive=False, n=30)
+    assert sampled.smallest_p == pytest.approx(1 / 65)
+
+
+def test_the_strength_note_appears_only_when_verdicts_are_weak():
+    from components.facts import deletion_strength_note
+
+    few = RandomDeletion(3, tuple(np.arange(4) / 10), exhaustive=True, n=4)
+    note = deletion_strength_note(few, ["cannot tell"])
+    assert "only 4 ways" in note and "0.125" in note and "longer sentence" in note
+    seven = RandomDeletion(3, tuple(np.arange(35) / 35), exhaustive=True, n=7)
+    assert "35 ways" in deletion_strength_note(seven, ["cannot tell", "cannot tell"])
+    assert deletion_strength_note(seven, ["cannot tell", "beats random"]) is None
+    sampled = RandomDeletion(3, tuple(np.arange(64.0)), exhaustive=False, n=30)
+    assert deletion_strength_note(sampled, ["cannot tell"]) is None

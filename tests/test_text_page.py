@@ -97,7 +97,8 @@ def test_empty_text_gives_a_message(text):
 def test_a_short_text_says_no_row_can_beat_random_removals():
     app = text_page("not bad at all")  # 4 tokens, 3 removed: 4 ways
     assert not app.exception, app.exception
-    assert any("only 4 ways" in info.value for info in app.info)
+    note = next(info.value for info in app.info if "only 4 ways" in info.value)
+    assert "smallest p-value any row can reach is 0.125" in note and "longer sentence" in note
     assert not any("only" in info.value for info in text_page().info)  # the long default
 
 
@@ -134,3 +135,22 @@ def test_a_local_hugging_face_folder_loads_and_a_hub_id_offline_gets_a_message(t
     assert not app.exception
     assert any("Could not load" in e.value for e in app.error)
     assert "127.0.0.1:9" not in shown_text(app)
+
+
+def test_the_attention_lesson_permutes_the_last_layer_and_says_what_it_found():
+    app = text_page("Nothing about this phone disappointed me.")
+    assert not any("Is attention" in h.value for h in app.subheader)  # off by default
+    app.checkbox(key="text_attention_lesson").check().run()
+    assert not app.exception, app.exception
+    assert any("Is attention an explanation?" in h.value for h in app.subheader)
+    verdict = next(m.value for m in app.markdown if "random permutations" in m.value)
+    assert re.search(r"over 100 random permutations the attention moved a median 0\.\d\d", verdict)
+    assert any(c.proto.spec and "permutations" in c.proto.spec for c in app.get("plotly_chart"))
+
+
+def test_the_negation_example_gets_a_visible_warning_or_the_right_class():
+    app = text_page("Nothing about this phone disappointed me.")
+    assert not app.exception, app.exception
+    target = app.selectbox(key="text_target").value
+    warned = any("contains a negation" in w.value for w in app.warning)
+    assert warned or target[1] == "positive", (target, [w.value for w in app.warning])

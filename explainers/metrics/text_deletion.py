@@ -100,6 +100,7 @@ class RandomDeletion:
     k: int
     drops: tuple[float, ...]
     exhaustive: bool  # every k-subset, not a sample
+    n: int = 0  # the sentence's removable tokens (0: not recorded)
 
     @property
     def mean_drop(self) -> float:
@@ -110,6 +111,17 @@ class RandomDeletion:
         """Whether any removal could reach "beats random": with every one of m subsets
         listed, the best is tied with itself and larger than m - 1, a share of 1 - 0.5 / m."""
         return not self.exhaustive or 1 - 0.5 / len(self.drops) >= BEATS_SHARE
+
+    @property
+    def smallest_p(self) -> float:
+        """The smallest p-value any row can reach: with every one of m subsets listed the best
+        removal still ties with itself (0.5 / m); against m seeded ones, 1 / (m + 1)."""
+        m = len(self.drops)
+        return 0.5 / m if self.exhaustive else 1 / (m + 1)
+
+    def verdict_ks(self, count: int = RANDOM_REMOVALS) -> list[int]:
+        """The numbers of removed tokens for which this sentence allows a verdict."""
+        return [k for k in range(1, self.n) if verdict_possible(self.n, k, count)]
 
     def verdict(self, drop: float) -> DeletionVerdict:
         """Whether a method's drop beats random removals, in words, with its share."""
@@ -126,6 +138,12 @@ class RandomDeletion:
         return DeletionVerdict("cannot tell", share, f"Cannot tell from random ({facts}).")
 
 
+def verdict_possible(n: int, k: int, count: int = RANDOM_REMOVALS) -> bool:
+    """Whether removing k of n tokens leaves enough subsets for "beats random"."""
+    subsets = math.comb(n, k)
+    return subsets > count or 1 - 0.5 / subsets >= BEATS_SHARE
+
+
 def random_deletion(model: TextClassifier, text: str, target: int, k: int = 3,
                     count: int = RANDOM_REMOVALS, seed: int = 0) -> RandomDeletion:
     """Drops of random removals of k tokens (one batched pass with the full sentence)."""
@@ -135,4 +153,4 @@ def random_deletion(model: TextClassifier, text: str, target: int, k: int = 3,
     removed = random_removals(n, k, count, seed)
     keep = torch.from_numpy(np.vstack([np.ones((1, n), dtype=bool), removed]))
     probs = target_probabilities(model, enc, keep, target)
-    return RandomDeletion(k, tuple((probs[0] - probs[1:]).tolist()), math.comb(n, k) <= count)
+    return RandomDeletion(k, tuple((probs[0] - probs[1:]).tolist()), math.comb(n, k) <= count, n)
