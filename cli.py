@@ -294,17 +294,13 @@ def parser() -> argparse.ArgumentParser:
     what.add_argument("--class", dest="class_index", type=int, help="maximise this class logit")
     what.add_argument("--gallery", type=int, nargs="+", metavar="C",
                       help="several channels of --layer, optimised together in one batch")
-    p.add_argument("--preset", default="fourier", choices=["raw", "regularised", "fourier"],
-                   help="raw pixels; pixels with jitter, blur, L2 and TV; or a decorrelated "
-                        "Fourier image with transformation robustness")
-    p.add_argument("--steps", type=int, help="optimisation steps (default: the preset's)")
-    p.add_argument("--seed", type=int, help="seed of the start image and the transforms")
     p.add_argument("--preset", default="fourier",
                    choices=["raw", "regularised", "fourier", "generator"],
-                   help="generator: optimise the latent of the generator shipped with the "
-                        "model (x = G(z); digit_cnn has a VAE decoder)")
-    p.add_argument("--steps", type=int)
-    p.add_argument("--seed", type=int)
+                   help="raw pixels; pixels with jitter, blur, L2 and TV; a decorrelated Fourier "
+                        "image with transformation robustness; or the latent of the generator "
+                        "shipped with the model (x = G(z); digit_cnn has a VAE decoder)")
+    p.add_argument("--steps", type=int, help="optimisation steps (default: the preset's)")
+    p.add_argument("--seed", type=int, help="seed of the start image and the transforms")
     p.add_argument("--size", type=int, help="image side in px (default: the model's input)")
     p.add_argument("--out", help="PNG to write (gallery images side by side)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text lines")

@@ -52,14 +52,6 @@ def user_checkpoint(arch: str, weights: bytes, labels: bytes | None) -> str:
     return name
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def cached_layer_shapes(model_name: str) -> dict[str, tuple[int, ...]]:
-    from explainers.global_views.layers import LOGITS, conv_layer_names, layer_shapes
-
-    model = cached_model(model_name)
-    return layer_shapes(model, conv_layer_names(model) + [LOGITS])
-
-
 @st.cache_data(show_spinner=False, max_entries=64, max_size="200MB", hash_funcs=BY_DIGEST)
 def cached_loaded(source: Upload | str) -> LoadedImage:
     """Decoded at the working size, with notes; raises ImageDecodeError or ValueError."""

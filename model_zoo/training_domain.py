@@ -42,7 +42,6 @@ def declare_distance(name: str, measure) -> None:
 
 
 def feature_distance(name: str):
-    """The model's calibrated feature-space distance, None where none is declared."""
-    from model_zoo import phantom_distance  # noqa: F401  (registers; imported late: it
-    # needs explainers.metrics, which imports model_zoo)
+    """The model's calibrated feature-space distance, None where none is declared (the
+    measures declare themselves from explainers.metrics, which importing explainers does)."""
     return _DISTANCES.get(name)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.actmax_view import curve_figure, enlarge
 from components.pickers import model_picker
-from dashboard_cache import cached_actmax, cached_layer_shapes, cached_model
+from dashboard_cache import cached_actmax, cached_model, cached_work
 from explainers.global_views import objectives as obj
 from explainers.global_views.actmax import PRESETS, SWITCH_ON
 from explainers.global_views.layers import LOGITS, block_names
@@ -29,7 +29,7 @@ left, right = st.columns(2)
 with left:
     model_name = model_picker("image", key="actmax_model")
     model = cached_model(model_name)
-    shapes = cached_layer_shapes(model_name)
+    shapes = cached_work("layers:shapes", model_name)
     kind_title = st.radio("Objective", list(KINDS), key="actmax_kind")
     kind = KINDS[kind_title]
     if kind == "class":

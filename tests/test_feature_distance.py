@@ -23,7 +23,7 @@ def test_phantoms_are_within_and_a_real_radiograph_is_far(zoo):
     from inputs.grey import dicom_case, model_tensor
     from inputs.phantoms import phantom_case
     from inputs.real_scans import real_scan_bytes
-    from model_zoo.phantom_distance import phantom_distance
+    from explainers.metrics.phantom_distance import phantom_distance
 
     model = zoo("xray_phantom_cnn")
     hooks = sum(len(m._forward_hooks) for m in model.module.modules())
