@@ -11,7 +11,7 @@ from cli_common import CliError, emit
 def cmd_diff(args: argparse.Namespace) -> None:
     from cli_datasets import load_audit_set
     from explainers import explainer_entry
-    from explainers.audit import run_audit
+    from workflows.audit import run_audit
     from explainers.audit.diff import diff_audits, diff_payload, shared_labels
     from model_zoo import load_model
 

@@ -85,7 +85,7 @@ def probe_suite(repeats: int, quick: bool) -> dict:
 @register_suite("audit_diff")
 def audit_diff_suite(repeats: int, quick: bool) -> dict:
     """The diff of two models against the two audits it is made of (the diff adds arrays)."""
-    from explainers.audit import run_audit
+    from workflows.audit import run_audit
     from explainers.audit.diff import diff_audits, diff_payload
     from inputs.audit_data import generated_set
 

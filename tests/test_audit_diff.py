@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import cli
-from explainers.audit import run_audit
+from workflows.audit import run_audit
 from explainers.audit.diff import DiffError, diff_audits, diff_payload
 from inputs.audit_data import generated_set
 

@@ -7,7 +7,7 @@ import pytest
 
 from components.audit_verdict import class_verdicts, evidence, wilson
 from components.audit_view import table_rows
-from explainers.audit import run_audit
+from workflows.audit import run_audit
 from inputs.audit_data import generated_set
 
 
