@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
-exec .venv/bin/python -m pytest tests "$@"
+# Two workers, one per core, a test file per worker at a time (module fixtures stay in one).
+exec .venv/bin/python -m pytest tests -n 2 --dist loadfile "$@"

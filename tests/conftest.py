@@ -83,6 +83,8 @@ def ray_cluster():
 
     from jobs.engines import ray_init_options
 
-    ray.init(num_cpus=2, object_store_memory=200 * 1024**2, **ray_init_options(local=True))
+    # address="local": a new cluster of our own, also when another test worker runs one
+    ray.init(address="local", num_cpus=2, object_store_memory=200 * 1024**2,
+             **ray_init_options(local=True))
     yield ray
     ray.shutdown()

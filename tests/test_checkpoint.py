@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import pickle
 
 import numpy as np
@@ -96,14 +97,17 @@ def test_a_mismatch_names_the_first_key_that_does_not_fit(state):
         load_checkpoint("resnet18", save_safetensors(state))
 
 
+SEEDED = random.Random(0)  # the same bytes in every test worker (pytest-xdist compares)
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"),
-    (os.urandom(4096), "neither safetensors nor"),
+    (SEEDED.randbytes(4096), "neither safetensors nor"),
     (b"not a checkpoint at all, just words", "neither safetensors nor"),
-    ((200).to_bytes(8, "little") + b"{" + os.urandom(300), "safetensors weights file is damaged"),
-    (b"PK\x03\x04" + os.urandom(500), "torch weights file is damaged"),
+    ((200).to_bytes(8, "little") + b"{" + SEEDED.randbytes(300), "safetensors weights file is damaged"),
+    (b"PK\x03\x04" + SEEDED.randbytes(500), "torch weights file is damaged"),
     (torch_bytes([1, 2, 3]), "holds no state dict"),
-])
+], ids=["empty", "random", "words", "bad-safetensors", "bad-zip", "no-state-dict"])
 def test_garbage_bytes_get_a_clear_message(data, message):
     with pytest.raises(CheckpointError, match=message):
         load_checkpoint("mobilenet_v2", data)
