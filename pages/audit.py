@@ -17,6 +17,7 @@ from inputs.audit_data import generated_names
 from inputs.zip_dataset import ZipDatasetError
 from model_zoo.checkpoint import CheckpointError
 from model_zoo.user_models import CHECKPOINT_PREFIX
+from model_zoo import model_entries
 from navigation import app_page
 
 app_page("Shortcut audit", icon=":material/policy:", order=50)
@@ -94,7 +95,8 @@ if data.masks is None:
 st.dataframe(table_rows(report.rows, methods), hide_index=True, key="audit_table",
              width="stretch")
 
-compare = st.selectbox("Compare with…", ["(nothing)"] + [n for n in names if n != model_name],
+others = [e.name for e in model_entries("image") if e.name != model_name]
+compare = st.selectbox("Compare with…", ["(nothing)", *others],
                        key="audit_compare", help="Audit a second model on the same images "
                                                  "and show what changed.")
 if compare != "(nothing)":

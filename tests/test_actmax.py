@@ -34,7 +34,7 @@ def tiny() -> ImageClassifier:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(am.PRESETS))
+@pytest.mark.parametrize("name", [p for p in am.PRESETS if p != "generator"])  # needs a model with a generator: tests/test_digits*
 @pytest.mark.parametrize("objective", [obj.channel("2", 1), obj.unit("2", 3), obj.class_logit(2)])
 def test_objective_rises_for_every_preset(tiny, name, objective):
     result = am.maximise(tiny, objective, am.preset(name, steps=40))

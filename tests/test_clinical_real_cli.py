@@ -50,7 +50,7 @@ def test_the_report_carries_the_warning_and_the_overlay(cli, tmp_path):
     assert code == 0, err
     words = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(out).pages).split())
     assert "Out of distribution: This scan is MR" in words and "Not a diagnostic device" in words
-    assert "overlay plane 6000" in words and "Energy inside the lesion" in words
+    assert "overlay plane 6000" in words and "Energy pointing game" in words
     assert "layer: the last convolutional block" in words
     assert len(pypdf.PdfReader(out).pages) == 1  # the first page is not left half empty
 
