@@ -109,6 +109,8 @@ def dicom_payload(args: argparse.Namespace, model, image, result, has_mask: bool
 
     data = Path(args.input).read_bytes()
     extra, far = distance_sentences(model, image)
+    if getattr(model, "forward_only", ""):  # an ONNX graph run by onnxruntime, and why
+        extra = extra | {"forward_only": model.forward_only}
     if not is_dicom(data):
         return extra | {"out_of_distribution": list(far)} if extra else {}
     technical = read_dicom(data).technical

@@ -35,7 +35,14 @@ def load_classifier(args: argparse.Namespace):
 
         labels = parse_labels(read_file(args.labels, "labels")) if args.labels else None
         data = read_file(args.checkpoint, "checkpoint")
-        return onnx_classifier(data, labels, name=onnx_name(data), source="user ONNX model")
+        model = onnx_classifier(data, labels, name=onnx_name(data), source="user ONNX model",
+                                size=onnx_size(getattr(args, "onnx_size", None)),
+                                scale=getattr(args, "onnx_scale", 1.0),
+                                runtime=getattr(args, "onnx_runtime", "auto"))
+        if model.forward_only:
+            print(f"note: the model {model.forward_only}; only perturbation methods fit it "
+                  "(occlusion, RISE, LIME, SHAP)", file=sys.stderr)
+        return model
     if args.model is not None or args.arch is None:
         raise CliError("--checkpoint takes --arch NAME (and optionally --labels FILE), "
                        "not --model")
@@ -43,6 +50,16 @@ def load_classifier(args: argparse.Namespace):
 
     labels = read_file(args.labels, "labels") if args.labels else None
     return load_checkpoint(args.arch, read_file(args.checkpoint, "checkpoint"), labels)
+
+
+def onnx_size(text: str | None) -> tuple[int, int] | None:
+    """``--onnx-size 224`` or ``224x240`` (height x width) -> (h, w)."""
+    if not text:
+        return None
+    parts = text.lower().split("x")
+    if len(parts) > 2 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
+        raise CliError(f"--onnx-size takes SIDE or HEIGHTxWIDTH, got {text!r}")
+    return int(parts[0]), int(parts[-1])
 
 
 def load_input(args: argparse.Namespace, model) -> Any:
@@ -107,6 +124,13 @@ def model_arguments(p: argparse.ArgumentParser) -> None:
                    "(with --arch), or a .onnx model (input read from its graph)")
     p.add_argument("--arch", help="the checkpoint's architecture, e.g. mobilenet_v2, resnet18")
     p.add_argument("--labels", help="class names for --checkpoint: txt (one a line) or json")
+    p.add_argument("--onnx-size", help="a .onnx model's input HEIGHTxWIDTH where its graph "
+                   "leaves it dynamic")
+    p.add_argument("--onnx-scale", type=float, default=1.0, help="a .onnx model takes pixels "
+                   "in [0, 1] times this (255 for a 0..255 graph)")
+    p.add_argument("--onnx-runtime", default="auto", choices=["auto", "torch", "onnxruntime"],
+                   help="torch: convert (every method); onnxruntime: run as is (perturbation "
+                   "methods only); auto: convert, else onnxruntime")
 
 
 def engine_arguments(p: argparse.ArgumentParser) -> None:

@@ -43,5 +43,7 @@ def entry_for(name: str, model: Classifier) -> ExplainerEntry:
     for entry in candidates:
         if entry.is_compatible(model):
             return entry
-    raise IncompatibleError(f"method {name!r} does not fit model {model.name!r}; methods that "
-                            f"fit: {', '.join(names_that_fit(model))}")
+    why = getattr(model, "forward_only", "")
+    because = f" (it {why}: no gradients, so only perturbation methods)" if why else ""
+    raise IncompatibleError(f"method {name!r} does not fit model {model.name!r}{because}; "
+                            f"methods that fit: {', '.join(names_that_fit(model))}")

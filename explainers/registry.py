@@ -71,9 +71,11 @@ class ExplainerEntry:
     provides: tuple[str, ...] = ()
     batch_fn: BatchFn | None = None
     differentiable: dict[str, Any] | None = None
+    forward_only: bool = False
 
     def is_compatible(self, model: Classifier) -> bool:
-        return model.modality == self.modality and self.fits(model)
+        gradients_ok = self.forward_only or not getattr(model, "forward_only", "")
+        return model.modality == self.modality and gradients_ok and self.fits(model)
 
     def quick_for(self, model: Classifier) -> dict[str, Any]:
         """Cheap settings for smoke tests and quick benchmarks (a value may be a function
@@ -106,7 +108,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                        quick: dict[str, Any] | None = None,
                        model_choices: dict[str, ModelChoices] | None = None,
                        provides: tuple[str, ...] = (), batch_fn: BatchFn | None = None,
-                       differentiable: dict[str, Any] | None = None, **defaults: Any):
+                       differentiable: dict[str, Any] | None = None, forward_only: bool = False,
+                       **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
     ``choices`` lists the allowed values of a parameter that takes one of a few
@@ -118,6 +121,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
     ``batch_fn``: the same map for a batch of images in one pass (the audit uses it).
     ``differentiable``: settings under which ``batch_fn(create_graph=True)`` is cheap enough
     for an attack to follow its gradient (the fragility lesson offers these methods).
+    ``forward_only``: the method only calls the model's forward on batches of images (no
+    gradients, hooks or weights), so it also fits a model with no gradients (onnxruntime).
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
@@ -126,7 +131,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
         _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary,
                                         dict(choices or {}), dict(quick or {}),
                                         dict(model_choices or {}), tuple(provides), batch_fn,
-                                        None if differentiable is None else dict(differentiable))
+                                        None if differentiable is None else dict(differentiable),
+                                        forward_only)
         return fn
 
     return wrap

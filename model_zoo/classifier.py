@@ -42,6 +42,8 @@ class ImageClassifier:
 
     ``target_layers(module)`` lists the convolutional blocks usable by CAM methods,
     last one the default; it takes the module so it works on a private copy too.
+    ``forward_only``: empty, or why the module gives no gradients (an ONNX graph run by
+    onnxruntime); then only methods registered ``forward_only`` fit it.
     """
 
     name: str
@@ -51,6 +53,7 @@ class ImageClassifier:
     target_layers: LayerPicker
     source: str = ""
     modality: Modality = "image"
+    forward_only: str = ""
 
     def preprocess(self, image: torch.Tensor) -> torch.Tensor:
         """Resize a (3, H, W) or (1, 3, H, W) image in [0, 1] to the model's input size.

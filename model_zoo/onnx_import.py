@@ -2,38 +2,23 @@
 gradient method works, wrapped to take the dashboard's (N, 3, H, W) RGB in [0, 1].
 
 Only the graph is read: ONNX is a protobuf of operators and weights, and parsing it runs no
-code from the file. Files with external data, unsupported operators or an input that is not
-an image get one clear ``OnnxImportError``.
+code from the file. Files with external data, a graph neither path runs or an input that is
+not an image get one clear ``OnnxImportError``. A graph the converter refuses runs on
+onnxruntime instead (model_zoo/onnx_runtime.py): forward only, perturbation methods only.
 """
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Literal
 
 import torch
 from torch import nn
 
 from model_zoo.classifier import ImageClassifier, freeze
+from model_zoo.onnx_spec import Layout, OnnxImportError, OnnxSpec
 
 MAX_ONNX_BYTES = 512 * 2**20
 ONNX_PREFIX = "onnx:"
-Layout = Literal["NCHW", "NHWC"]
-
-
-class OnnxImportError(ValueError):
-    """The ONNX file cannot be used; the message is fit to show a user."""
-
-
-@dataclass(frozen=True)
-class OnnxSpec:
-    """How the graph wants its input: ``size`` (h, w), ``channels`` 1 or 3, ``layout``, and
-    ``scale``: the input is pixels in [0, 1] times ``scale`` (255 for 0..255 graphs)."""
-
-    size: tuple[int, int]
-    channels: int
-    layout: Layout
-    scale: float = 1.0
 
 
 def parse_onnx(data: bytes):
@@ -127,7 +112,21 @@ def convert(model) -> nn.Module:
         return onnx2torch_convert(model)
     except NotImplementedError as err:
         raise OnnxImportError(f"the ONNX graph uses an operator the torch converter does not "
-                              f"support ({err})") from None
+                              f"support ({unsupported_operator(err)})") from None
+    except Exception as err:  # noqa: BLE001  (the converter's own failures, e.g. a bad attribute)
+        raise OnnxImportError(f"the torch converter cannot convert this graph "
+                              f"({type(err).__name__}: {str(err)[:160]})") from None
+
+
+def unsupported_operator(err: Exception) -> str:
+    """The operator onnx2torch names in its NotImplementedError, else its message."""
+    import re
+
+    found = re.search(r"operation_type='([^']+)'", str(err))
+    domain = re.search(r"domain='([^']*)'", str(err))
+    if found is None:
+        return str(err)[:160]
+    return found.group(1) + (f" of domain {domain.group(1)}" if domain and domain.group(1) else "")
 
 
 def conv_layers(module: nn.Module) -> list[nn.Module]:
@@ -135,15 +134,51 @@ def conv_layers(module: nn.Module) -> list[nn.Module]:
     return [m for m in module.modules() if isinstance(m, nn.Conv2d)]
 
 
+Runtime = Literal["auto", "torch", "onnxruntime"]
+RUNTIMES: tuple[str, ...] = ("auto", "torch", "onnxruntime")
+
+
 def onnx_classifier(data: bytes, labels: tuple[str, ...] | None = None, *, name: str,
                     source: str, size: tuple[int, int] | None = None,
-                    scale: float = 1.0) -> ImageClassifier:
-    """An ImageClassifier of ONNX bytes; labels default to "class i"."""
+                    scale: float = 1.0, runtime: Runtime = "auto") -> ImageClassifier:
+    """An ImageClassifier of ONNX bytes; labels default to "class i".
+
+    ``runtime``: "torch" converts (every method fits); "onnxruntime" runs the graph as it is
+    (perturbation methods only); "auto" converts and falls back to onnxruntime, saying why,
+    when the graph does not convert."""
     model = parse_onnx(data)
     spec = read_spec(model, size, scale)
-    module = OnnxInput(convert(model), spec, ends_in_softmax(model))
+    why = "onnxruntime was asked for" if runtime == "onnxruntime" else ""
+    module = None
+    if runtime != "onnxruntime":
+        try:
+            module = OnnxInput(convert(model), spec, ends_in_softmax(model))
+        except OnnxImportError as err:
+            if runtime == "torch":
+                raise
+            why = str(err)
+    if module is None:
+        from model_zoo.onnx_runtime import OrtForward
+
+        input_name, dims = graph_input(model)
+        module = OrtForward(data, spec, input_name, dims[0], ends_in_softmax(model))
+    names = output_labels(module, spec, labels)
+    if not why and not conv_layers(module):
+        raise OnnxImportError("the ONNX graph has no 2-D convolution for CAM methods")
+    return ImageClassifier(name=name, module=freeze(module), labels=names, input_size=spec.size,
+                           target_layers=conv_layers, source=source,
+                           forward_only=f"runs on onnxruntime: {why}" if why else "")
+
+
+def output_labels(module: nn.Module, spec: OnnxSpec,
+                  labels: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The labels for the module's (batch, classes) output, checked against its width."""
     with torch.no_grad():
-        out = module(torch.zeros(1, 3, *spec.size))
+        try:
+            out = module(torch.zeros(1, 3, *spec.size))
+        except (RuntimeError, ValueError) as err:
+            raise OnnxImportError(f"the ONNX graph fails on an input of the declared shape "
+                                  f"({str(err).strip().splitlines()[0][:160]})") from None
     if out.dim() != 2:
         raise OnnxImportError(f"the ONNX model's output has shape {tuple(out.shape)}; a "
                               "classifier gives (batch, classes)")
@@ -151,7 +186,4 @@ def onnx_classifier(data: bytes, labels: tuple[str, ...] | None = None, *, name:
     names = labels or tuple(f"class {i}" for i in range(classes))
     if len(names) != classes:
         raise OnnxImportError(f"{len(names)} labels given for {classes} outputs")
-    if not conv_layers(module):
-        raise OnnxImportError("the ONNX graph has no 2-D convolution for CAM methods")
-    return ImageClassifier(name=name, module=freeze(module), labels=tuple(names),
-                           input_size=spec.size, target_layers=conv_layers, source=source)
+    return tuple(names)

@@ -55,6 +55,7 @@ def lime_weights(z: np.ndarray, kernel_width: float) -> np.ndarray:
 
 
 @register_explainer("lime", title="LIME (superpixels)", modality="image", signed=True,
+                    forward_only=True,
                     segments=50, samples=500, kernel_width=0.25, fill="mean", batch=16, seed=0,
                     choices={"fill": FILLS}, quick={"segments": 16, "samples": 16},
                     summary="A weighted linear model of the score over superpixels on and off.")

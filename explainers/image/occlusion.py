@@ -22,7 +22,8 @@ def window_corners(height: int, width: int, window: int, stride: int) -> list[tu
 
 
 @register_explainer("occlusion", title="Occlusion", modality="image", signed=True,
-                    window=32, stride=16, fill="black", batch=16, choices={"fill": FILLS},
+                    forward_only=True, window=32, stride=16, fill="black", batch=16,
+                    choices={"fill": FILLS},
                     quick={"window": lambda m: min(56, min(m.input_size) // 2),
                            "stride": lambda m: min(56, min(m.input_size) // 2)},
                     summary="How much the score drops when a sliding square is hidden.")

@@ -64,6 +64,7 @@ class MaskedScores:
 
 
 @register_explainer("shap", title="SHAP (partition, blur)", modality="image", signed=True,
+                    forward_only=True,
                     max_evals=500, blur=128, batch=16, quick={"max_evals": 16},
                     summary="Owen values of image regions hidden by blurring, coarse to fine.")
 def partition_shap(model: ImageClassifier, x: torch.Tensor, target: int, max_evals: int = 500,

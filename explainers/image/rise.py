@@ -39,7 +39,7 @@ class MaskSet:
         return torch.stack([m[dy:dy + h, dx:dx + w] for m, (dy, dx) in zip(up, shifts)])
 
 
-@register_explainer("rise", title="RISE", modality="image", signed=False,
+@register_explainer("rise", title="RISE", modality="image", signed=False, forward_only=True,
                     masks=1000, grid=7, p=0.5, batch=16, seed=0, quick={"masks": 16},
                     summary="Probability-weighted average of random smooth masks.")
 def rise(model: ImageClassifier, x: torch.Tensor, target: int, masks: int = 1000, grid: int = 7,
