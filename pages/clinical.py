@@ -44,6 +44,7 @@ from inputs.windowing import VoiLut
 from workflows.case_report import PHANTOM_SEED, case_facts
 from workflows.model_input import ModelInput
 from components.pickers import model_picker
+from components.onnx_upload import onnx_form
 from model_zoo.domain_check import domain_warnings
 from model_zoo.training_domain import training_domain
 
@@ -114,11 +115,16 @@ with source_col:
 item = ModelInput.of(model_tensor(case))
 with model_col:
     model_name = model_picker("image", key="clinical_model", default=DEFAULT_MODEL)
+    model_name = onnx_form("clinical_onnx") or model_name
     model = cached_model(model_name)
+    if model.forward_only:
+        st.info(f"This model {model.forward_only}: it gives no gradients, so only the "
+                "perturbation methods are offered.", icon=":material/info:")
     entries = {e.name: e for e in compatible_methods(model)}
     st.session_state.setdefault("clinical_methods", [m for m in DEFAULT_METHODS if m in entries])
     st.session_state["clinical_methods"] = [m for m in st.session_state["clinical_methods"]
-                                            if m in entries]
+                                            if m in entries] or ([next(iter(entries))]
+                                                                 if model.forward_only else [])
     picked = st.multiselect("Methods", list(entries), key="clinical_methods",
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
