@@ -79,7 +79,7 @@ def cmd_explain(args: argparse.Namespace) -> None:
         payload["tokens"] = list(result.tokens)
         payload["scores"] = [round(float(s), 6) for s in result.scores]
     if getattr(args, "mask", None):
-        payload["localisation"] = mask_scores(args.mask, result)
+        payload["localisation"] = mask_scores(args.mask, result, read_file(args.input, "input"))
     if model.modality == "image":  # a DICOM's tags against the model's training domain
         from cli_clinical import dicom_payload
 
@@ -93,16 +93,17 @@ def cmd_explain(args: argparse.Namespace) -> None:
     emit(payload, args.json, [f"{k}: {v}" for k, v in payload.items()])
 
 
-def mask_scores(path_text: str, result) -> dict[str, float]:
+def mask_scores(path_text: str, result, image_bytes: bytes = b"") -> dict[str, float]:
     """Localisation scores of an image map against a mask file (explainers/metrics)."""
     from explainers.metrics.localisation import localisation_scores
     from inputs.image_io import ImageDecodeError
-    from inputs.masks import mask_from_bytes
+    from inputs.seg import ground_truth_of
 
     if result.tokens is not None:
         raise CliError("--mask is for image models")
-    try:
-        mask = mask_from_bytes(read_file(path_text, "mask"), result.scores.shape)
+    try:  # a mask picture, or a DICOM SEG of the --input image
+        mask = ground_truth_of(read_file(path_text, "mask"), image_bytes,
+                               result.scores.shape).mask
     except ImageDecodeError as err:
         raise CliError(f"{path_text}: {err}") from None
     return localisation_scores(result.scores, mask).as_dict()
@@ -274,7 +275,7 @@ def parser() -> argparse.ArgumentParser:
                            help="how --metrics orders a signed image map: by value (most "
                                 "positive first) or by |value|, like the page's Absolute values")
             p.add_argument("--top-k", type=int, default=3, help="tokens removed by --metrics")
-            p.add_argument("--mask", help="ground-truth mask image (PNG): adds localisation "
+            p.add_argument("--mask", help="ground truth, a PNG or a DICOM SEG: adds localisation "
                                           "scores (pointing game, energy, mass, IoU)")
     p = sub.add_parser("sanity", help="cascading randomisation check of a method (images)")
     model_arguments(p)

@@ -111,6 +111,8 @@ def dicom_payload(args: argparse.Namespace, model, image, result, has_mask: bool
     extra, far = distance_sentences(model, image)
     if getattr(model, "forward_only", ""):  # an ONNX graph run by onnxruntime, and why
         extra = extra | {"forward_only": model.forward_only}
+    if has_mask:  # where the --mask came from: a picture or a DICOM SEG
+        extra = extra | {"ground_truth": user_ground_truth(args, tuple(result.scores.shape)).source}
     if not is_dicom(data):
         return extra | {"out_of_distribution": list(far)} if extra else {}
     technical = read_dicom(data).technical
@@ -125,6 +127,19 @@ def dicom_payload(args: argparse.Namespace, model, image, result, has_mask: bool
             scores = localisation_scores(result.scores, overlay.mask).as_dict()
             payload |= {"ground_truth": overlay.describe(), "localisation": scores}
     return payload
+
+
+def user_ground_truth(args: argparse.Namespace, shape: tuple[int, int]):
+    """--mask as ground truth: a mask picture or a DICOM SEG of --input (None without)."""
+    from inputs.image_io import ImageDecodeError
+    from inputs.seg import ground_truth_of
+
+    if not getattr(args, "mask", None):
+        return None
+    try:
+        return ground_truth_of(Path(args.mask).read_bytes(), Path(args.input).read_bytes(), shape)
+    except (ImageDecodeError, OSError) as err:
+        raise CliError(f"{args.mask}: {err}") from None
 
 
 def report_extras(args: argparse.Namespace, model, shape: tuple[int, int],
@@ -155,7 +170,6 @@ def cmd_report(args: argparse.Namespace) -> None:
 
     from components.case_report import case_report_pdf
     from explainers.run import predicted_class
-    from inputs.masks import mask_from_bytes
     from workflows.case_report import case_report
     from workflows.methods import checked_methods
 
@@ -163,10 +177,12 @@ def cmd_report(args: argparse.Namespace) -> None:
     if model.modality != "image":
         raise CliError("a case report explains an image model")
     tensor, view, windows, technical = report_input(args)
-    mask = (mask_from_bytes(Path(args.mask).read_bytes(), tuple(tensor.shape[-2:]))
-            if args.mask else None)
+    truth = user_ground_truth(args, tuple(tensor.shape[-2:]))
+    mask = truth.mask if truth else None
     target = predicted_class(model, tensor) if args.target is None else args.target
     extras = report_extras(args, model, tuple(tensor.shape[-2:]), mask is not None)
+    if truth:
+        extras["ground_truth"] = truth.source
     extras["warnings"] += distance_sentences(model, tensor)[1]
     mask = extras.pop("mask", mask)
     facts = replace(case_report(model, tensor, view, checked_methods(model, args.methods),
@@ -195,7 +211,8 @@ def add_clinical_commands(sub, model_arguments) -> None:
     p.add_argument("--methods", required=True, help="comma-separated method names")
     p.add_argument("--input", required=True, help="DICOM or image file")
     p.add_argument("--frame", type=int, default=0, help="frame of a multi-frame DICOM")
-    p.add_argument("--mask", help="ground-truth mask image: adds localisation scores")
+    p.add_argument("--mask", help="ground truth: a mask image, or a DICOM SEG of --input; adds "
+                   "localisation scores")
     p.add_argument("--target", type=int, default=None, help="class index (default: top)")
     p.add_argument("--out", required=True, help="PDF file to write")
     p.set_defaults(fn=cmd_report, text=None)

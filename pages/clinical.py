@@ -36,7 +36,7 @@ from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.dicom import DicomError, is_dicom, read_dicom
 from inputs.grey import dicom_case, model_tensor, picture_case
 from inputs.image_io import ImageDecodeError
-from inputs.masks import mask_from_bytes
+from inputs.seg import ground_truth_of
 from inputs.overlays import overlay_mask
 from inputs.phantoms import phantom_case
 from inputs.real_scans import REAL_SCANS, real_scan_bytes
@@ -128,16 +128,18 @@ with model_col:
     picked = st.multiselect("Methods", list(entries), key="clinical_methods",
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
-    mask_upload = st.file_uploader("Ground-truth mask (PNG, optional)",
+    mask_upload = st.file_uploader("Ground-truth mask (PNG or DICOM SEG, optional)",
                                    key=case_key("clinical_mask", source_id))
     st.toggle("Faithfulness against random maps (ROAD)", key="clinical_faithfulness",
               help="Each map's ROAD curves against 4 random maps of this image, with a "
                    "verdict in words: a few seconds per map, computed once.")
 
-mask = None
+mask, uploaded_truth = None, ""
 if mask_upload is not None:
     try:
-        mask = mask_from_bytes(mask_upload.getvalue(), case.values.shape)
+        truth = ground_truth_of(mask_upload.getvalue(), data, case.values.shape)
+        mask, uploaded_truth = truth.mask, truth.source
+        st.caption(f"Localisation scores use the {uploaded_truth} as the lesion mask.")
     except ImageDecodeError as err:
         st.error(f"Could not read the mask: {err}.")
 elif phantom_index is not None and phantom_case(PHANTOM_SEED, phantom_index).label:
@@ -152,7 +154,7 @@ elif is_dicom(data):
     if overlay is not None:
         mask = overlay.mask
         st.caption(f"Localisation scores use the {overlay.describe()} as the lesion mask.")
-ground_truth = ("uploaded mask" if mask_upload is not None and mask is not None else
+ground_truth = (uploaded_truth if mask_upload is not None and mask is not None else
                 "the phantom's exact lesion mask" if phantom_index is not None and mask is not None
                 else overlay.describe() if mask is not None else "")
 
