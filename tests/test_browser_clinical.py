@@ -115,7 +115,7 @@ def test_clinician_path(tmp_path, artifacts):
             "() => { const g = document.querySelector('[data-model-calls]');"
             " return g && g.querySelector('figcaption') &&"
             " !g.textContent.includes('Pointing game'); }", timeout=TIMEOUT_MS)
-        page.get_by_label("Ground-truth mask (PNG, optional)").get_by_test_id(
+        page.get_by_label("Ground-truth mask (PNG or DICOM SEG, optional)").get_by_test_id(
             "stFileUploaderDropzoneInput").set_input_files(str(mask))
         wait_for_grid(page, "Pointing game")
         view = page.locator("img.clinical-view").first
