@@ -18,6 +18,10 @@ def _batch(model: ImageClassifier, image: ImageLike) -> torch.Tensor:
     return model.preprocess(image_tensor(image)).detach()
 
 
+def class_probabilities(model: ImageClassifier, image: ImageLike) -> np.ndarray:
+    return probabilities(model, image_tensor(image))
+
+
 def digit_counterfactual(model: ImageClassifier, image: ImageLike, target: int,
                          steps: int = 300, confidence: float = 0.9):
     """Latent-space counterfactual through the generator registered for ``model`` (the digit
@@ -96,3 +100,18 @@ def training_evidence(model: ImageClassifier, image: ImageLike, target: int,
     return Evidence(thumbs(result.proponents), thumbs(result.opponents),
                     {"proponents": rows(result.proponents), "opponents": rows(result.opponents)},
                     summary, shortcut, training.name)
+
+
+HELD_OUT_SEED = 0  # the held-out shortcut images (training used seed 1000)
+
+
+def held_out_shortcut(spec: str) -> tuple[np.ndarray, str]:
+    """``SPLIT:INDEX`` of the held-out shortcut set -> ((S, S, 3) uint8, "triangle on meadow")."""
+    from inputs.shortcut_data import BACKGROUNDS, CLASSES, SPLITS, shortcut_item
+
+    split, _, index = spec.partition(":")
+    if split not in SPLITS or not index.isdigit():
+        raise ValueError(f"{spec!r}: expected SPLIT:INDEX with SPLIT one of {', '.join(SPLITS)}")
+    image, label, _, attrs = shortcut_item(split, HELD_OUT_SEED, int(index))
+    rgb = (np.asarray(image) * 255).round().astype(np.uint8)
+    return rgb, f"{CLASSES[label]} on {BACKGROUNDS[attrs['background']]}"
