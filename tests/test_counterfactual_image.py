@@ -87,3 +87,27 @@ def test_total_variation_of_a_step_edge():
     x = torch.zeros(1, 1, 4, 4)
     x[..., 2:] = 1.0
     assert float(total_variation(x)) == pytest.approx(1 / 3)   # 4 of 12 column pairs differ
+
+
+@pytest.mark.slow
+def test_cli_turns_the_chosen_three_into_an_eight_and_refuses_bad_input(tmp_path):
+    import json
+
+    from PIL import Image
+
+    from tests.test_cli import cli
+
+    out = tmp_path / "strip.png"
+    run = cli("counterfactual", "--model", "digit_cnn", "--input", f"digit:{CHOSEN_THREE}",
+              "--to", "8", "--out", str(out), "--json")
+    assert run.returncode == 0, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["method"] == "latent" and payload["flipped"]
+    assert max(payload["counterfactual_probabilities"], key=payload[
+        "counterfactual_probabilities"].get) == "8"
+    assert Image.open(out).size == (3 * 224, 224)            # original | counterfactual | diff
+    bad = cli("counterfactual", "--model", "digit_cnn", "--input", "digit:99999", "--to", "8")
+    assert bad.returncode == 2 and "no bundled digit" in bad.stderr
+    pixels = cli("counterfactual", "--model", "shortcut_cnn", "--input", "biased:2", "--to",
+                 "cross", "--how", "latent")
+    assert pixels.returncode == 2 and "no generator ships" in pixels.stderr
