@@ -15,6 +15,8 @@ from workflows.counterfactuals import held_out_shortcut
 app_page("Counterfactuals", icon=":material/compare_arrows:", order=45)
 
 HELD_OUT = tuple(f"biased:{i}" for i in range(12))
+st.session_state.setdefault("cf_sample", "digit:18")  # a bundled 3, for the digit model
+st.session_state.setdefault("cf_item", "biased:2")    # a held-out triangle on meadow
 
 st.header("What would have to change?")
 st.caption("A counterfactual is the smallest change that makes the model say another class, "

@@ -26,7 +26,7 @@ def test_a_bundled_three_becomes_an_eight_on_the_page():
     assert any("not available for this model (digit_cnn)" in i.value for i in app.info)
     app.button(key="cf_latent_run").click().run()
     assert not app.exception, app.exception
-    assert any(s.value.startswith("3 -> 8: the model gives 8") for s in app.success)
+    assert any(s.value.startswith("3 → 8: the model gives 8") for s in app.success)
     captions = [c.caption for im in app.get("image") for c in im.proto.imgs]
     assert any(c.startswith("counterfactual · model says 8") for c in captions), captions
 

@@ -40,7 +40,7 @@ class ImageCounterfactual:
         start, end = labels[int(self.original_probs.argmax())], labels[self.target]
         p = self.counterfactual_probs[self.target]
         if self.flipped:
-            return (f"{start} -> {end}: the model gives {end} {p:.1%} after a mean change of "
+            return (f"{start} → {end}: the model gives {end} {p:.1%} after a mean change of "
                     f"{self.distance:.3f} per pixel ({self.steps} steps)")
         return (f"no counterfactual for {end} found in {self.steps} steps; the best found "
                 f"reaches p({end}) = {p:.1%} (top class "
