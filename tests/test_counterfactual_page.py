@@ -39,6 +39,9 @@ def test_shortcut_model_shows_proponents_and_the_summary():
     assert "the training data ties meadow to triangle (a shortcut)" in text
     captions = [c.caption for im in app.get("image") for c in im.proto.imgs]
     assert sum("triangle on meadow" in c for c in captions) >= 6
+    app.button(key="cf_pixels_run").click().run()
+    assert not app.exception, app.exception
+    assert any(s.value.startswith("triangle → cross: the model gives cross") for s in app.success)
     app.selectbox(key="cf_model").set_value("robust_cnn").run()
     app.selectbox(key="cf_evidence_class").set_value(0).run()
     assert not app.exception, app.exception
