@@ -21,6 +21,7 @@ from cli_diff import add_diff_commands
 from cli_shapley import add_shapley_commands
 from cli_probing import add_probing_commands
 from cli_influence import add_influence_commands
+from cli_counterfactual import add_counterfactual_commands
 
 
 def cmd_models(args: argparse.Namespace) -> None:
@@ -314,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
     add_shapley_commands(sub)
     add_probing_commands(sub)
     add_influence_commands(sub)
+    add_counterfactual_commands(sub)
     p = sub.add_parser("bench", help="benchmarks against the floor and the libraries")
     p.add_argument("--json", action="store_true", help="print JSON instead of text lines")
     p.add_argument("--repeats", type=int, default=3, help="timings per row (the median is kept)")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from cli_common import CliError, class_index, emit, load_input
+from cli_common import (CliError, class_index, emit, engine_arguments, engine_choice,
+                        load_input)
 
 HELD_OUT_SEED = 0  # the held-out shortcut images the dashboard offers; training uses 1000
 
@@ -38,6 +39,9 @@ def cmd_influence(args: argparse.Namespace) -> None:
         training_set(model.name)
     except NoTrainingData as err:
         raise CliError(str(err)) from None
+    from workflows.influence import training_gradients
+
+    training_gradients(model, engine_choice(args))  # the pass over the training set, cached
     if args.input:
         image, described = load_input(args, model), args.input
     else:
@@ -74,4 +78,5 @@ def add_influence_commands(sub) -> None:
     p.add_argument("--top", type=int, default=10, help="how many proponents and opponents")
     p.add_argument("--json", action="store_true")
     p.add_argument("--text", help=argparse.SUPPRESS)
+    engine_arguments(p)  # the gradient pass over the training set: local or Ray
     p.set_defaults(fn=cmd_influence)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.attention_grid import GRID_MAX_TOKENS, attention_grid, attention_map
 from components.attention_lesson import LESSON, permutation_figure
+from components.counterfactual_view import edits_html, flip_summary
 from components.facts import (choice_label, deletion_fact, deletion_strength_note,
                               evaluations)
 from components.pickers import model_picker
@@ -106,6 +107,18 @@ st.caption(f"Blue-red rows are signed (red: for the class, blue: against); orang
            f"than {BEATS_SHARE:.0%} of theirs. Hover a cell for its score.")
 if note := deletion_strength_note(chance, outcomes):
     st.info(note, icon=":material/info:")
+
+if st.checkbox("Counterfactual: the fewest word edits that change the class", value=False,
+               key="text_counterfactual", help="A beam search over word removals, swaps to "
+               "an opposite word and an inserted 'not', at most 3 edits; every candidate "
+               "sentence is scored by the model (tens of model calls)."):
+    st.subheader("What would flip it?")
+    others = [c for c in range(len(model.labels)) if c != int(probs.argmax())]
+    flip_to = st.selectbox("Flip to", others, format_func=lambda c: model.labels[c],
+                           key="text_counterfactual_to")
+    flip = cached_work("counterfactuals:text_counterfactual", model_name, text, flip_to)
+    st.html(edits_html(flip.original, flip.counterfactual))
+    (st.success if flip.flipped else st.warning)(flip_summary(flip, model.labels))
 
 attention, rollout = providing(model, "attentions"), providing(model, "rollout")
 if attention and st.checkbox("Lesson: is attention an explanation?", value=False,

@@ -31,9 +31,13 @@ class Influence:
         return [self.training.attributes[name][i] for i, _ in pairs]
 
 
+def gradient_cache_key(model: ImageClassifier, training: TrainingSet) -> str:
+    """Names the weights and the data: new weights or another set never reuse a file."""
+    return f"{model.name}-{weights_sha256(model.module)[:16]}-{len(training.labels)}"
+
+
 def training_grads(model: ImageClassifier, training: TrainingSet) -> tuple[LastLayerGrads, bool]:
-    key = f"{model.name}-{weights_sha256(model.module)[:16]}-{len(training.labels)}"
-    return cached_grads(key, lambda: last_layer_grads(
+    return cached_grads(gradient_cache_key(model, training), lambda: last_layer_grads(
         model.module, torch.from_numpy(training.images), torch.from_numpy(training.labels)))
 
 
