@@ -3,7 +3,7 @@ and the negation sentences it gets wrong.
 
 Run: OMP_NUM_THREADS=2 python scripts/calibrate_sentiment.py [--tweets 1600] [--per-source 400]
 (progress on stderr; seeded samples: the first --tweets of the shuffled held-out tweets and
---per-source clear-polarity sentences of each vader source; 0 means all)
+--per-source clear-polarity test sentences of each vader source; 0 means all of them)
 - Temperature scaling (Guo et al. 2017, section 4.2): one scalar T dividing the logits,
   fitted by NLL on half of the held-out tweets of scripts/train_sentiment_head.py's seeded
   split (never trained on); expected calibration error (15 equal-width bins, Guo et al.
@@ -11,8 +11,10 @@ Run: OMP_NUM_THREADS=2 python scripts/calibrate_sentiment.py [--tweets 1600] [--
   model_zoo/weights/minilm_sentiment_calibration.json and a reliability diagram to
   docs/figures/sentiment_reliability.png.
 - Accuracy on the human-rated sentences of vaderSentiment's source archive
-  (scripts/sentiment_sources.py) with a clear polarity (|mean rating| >= 1.5), per source;
-  a prediction counts only when the top class is that polarity.
+  (scripts/sentiment_sources.py) with a clear polarity (|mean rating| >= 1.5), per source,
+  on the test rows of its seeded split (never trained or tuned on by
+  scripts/train_sentiment_sources.py); a prediction counts only when the top class is that
+  polarity.
 - Negation: the same accuracy on those sentences with and without a negation word, so
   the text page's warning rests on a measured gap.
 """
@@ -41,7 +43,10 @@ FIGURE = ROOT / "docs" / "figures" / "sentiment_reliability.png"
 
 def raw_logits(model, texts: list[str], batch: int = 64) -> np.ndarray:
     """Logits at temperature 1 (the calibration file is not applied), cached per text set."""
-    key = hashlib.sha256(("\n".join(texts) + model.source).encode()).hexdigest()[:16]
+    from model_zoo.minilm_sentiment import TUNED_FILE
+
+    weights = TUNED_FILE.read_bytes() if TUNED_FILE.is_file() else b""  # a new model, new key
+    key = hashlib.sha256(("\n".join(texts) + model.source).encode() + weights).hexdigest()[:16]
     path = CACHE / f"{key}.npy"
     if path.is_file():
         return np.load(path)
@@ -132,14 +137,14 @@ def negation_split(right: np.ndarray, negated: np.ndarray, rows: np.ndarray) -> 
 def main() -> None:
     import explainers  # noqa: F401  (imports the model zoo)
     from model_zoo import load_model
-    from sentiment_sources import clear_polarity, rated_sentences
+    from sentiment_sources import clear_polarity, rated_sentences, split_sources
     from train_sentiment_head import HELD_OUT, SEED, corpus
 
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tweets", type=int, default=1600)
-    parser.add_argument("--per-source", type=int, default=400)
+    parser.add_argument("--per-source", type=int, default=0)
     args = parser.parse_args()
     model = load_model("minilm_sentiment")
     labels = list(model.labels)
@@ -163,7 +168,8 @@ def main() -> None:
     low = conf < 0.6
     report["low_confidence"] = {"below": 0.6, "share": round(float(low.mean()), 4),
                                 "accuracy": round(float((after.argmax(1) == y[held])[low].mean()), 4)}
-    clear = clear_polarity(rated_sentences())
+    rated = split_sources(rated_sentences())
+    clear = clear_polarity(rated[rated.split == "test"])
     if args.per_source:
         clear = clear.groupby("source").sample(n=args.per_source, random_state=SEED)
     probs = softmax(raw_logits(model, clear.text.tolist()), t)

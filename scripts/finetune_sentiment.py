@@ -1,8 +1,9 @@
 """Fine-tune the top MiniLM layers and the head of ``minilm_sentiment``, deterministically.
 
 Run: OMP_NUM_THREADS=1 python scripts/finetune_sentiment.py --train-rows 0 --test-rows 0
-(all rows, the committed weights; see docs/results.md; float sums may differ with
-another thread count)
+(all rows: the first stage of the committed weights, see docs/results.md; float sums may
+differ with another thread count; scripts/train_sentiment_sources.py then tunes the top layer
+and head on the rated sentences, docs/sentiment.md: run it after this one)
 The embeddings and the layers below the tuned ones stay frozen, so their outputs are
 computed once and cached (sorted by length, padded per batch); only the top ``--layers``
 layers (default all ``TUNED_LAYERS`` = 6) and the head learn. Writes

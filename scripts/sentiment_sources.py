@@ -14,6 +14,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 VERSION = "3.3.2"
@@ -55,3 +56,31 @@ def clear_polarity(frame: pd.DataFrame) -> pd.DataFrame:
     clear = frame[frame["mean"].abs() >= CLEAR].copy()
     clear["label"] = (clear["mean"] > 0).map({True: "positive", False: "negative"})
     return clear
+
+
+NEUTRAL_BAND = 0.5  # |mean rating| below this: neutral (3-class label for training and "all")
+SPLIT_SEED = 0
+SPLIT = (0.7, 0.15, 0.15)  # train / val / test within each source
+
+
+def three_class(mean: pd.Series) -> pd.Series:
+    """negative / neutral / positive from the mean rating (neutral within +-NEUTRAL_BAND)."""
+    return pd.Series(["negative" if m <= -NEUTRAL_BAND else "positive" if m >= NEUTRAL_BAND
+                      else "neutral" for m in mean], index=mean.index)
+
+
+def split_sources(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``split`` (train/val/test): seeded, per source, a text's duplicates kept together
+    (same text, same split), so the test rows are never trained or tuned on."""
+    out = frame.copy()
+    out["split"] = ""
+    for source, rows in out.groupby("source"):
+        texts = rows.text.str.strip().str.lower().drop_duplicates().sort_values().tolist()
+        order = np.random.default_rng([SPLIT_SEED, len(texts)]).permutation(len(texts))
+        n_train, n_val = int(len(texts) * SPLIT[0]), int(len(texts) * SPLIT[1])
+        which = {}
+        for rank, i in enumerate(order):
+            which[texts[i]] = ("train" if rank < n_train else
+                               "val" if rank < n_train + n_val else "test")
+        out.loc[rows.index, "split"] = rows.text.str.strip().str.lower().map(which)
+    return out
