@@ -121,15 +121,20 @@ def main() -> None:
     parser.add_argument("--model", default="mobilenet_v2")
     parser.add_argument("--surrogates", type=int, default=2, help="per kind")
     parser.add_argument("--old-null", action="store_true")
+    parser.add_argument("--shard", default="1/1", help="i/n: every n-th photo from the i-th")
+    parser.add_argument("--table-only", action="store_true", help="only print the table")
     parser.add_argument("--out", type=Path, default=Path("faithfulness_validation.jsonl"))
     args = parser.parse_args()
     torch.set_num_threads(1)
     done = {}
     if args.out.is_file():
         done = {r["image"]: r for r in map(json.loads, args.out.read_text().splitlines())}
-    model = load_model(args.model)
+    model = None if args.table_only else load_model(args.model)
+    shard, shards = map(int, args.shard.split("/"))
     with args.out.open("a") as out:
-        for photo_set, ref in photo_references(args.photos):
+        for i, (photo_set, ref) in enumerate(photo_references(args.photos)):
+            if args.table_only or i % shards != shard - 1:
+                continue
             name = f"{photo_set.name}-{photo_name(ref)}"
             if name not in done:
                 done[name] = {"image": name, **one_photo(model, read_photo(ref), args.surrogates,
