@@ -30,7 +30,8 @@ NULLS = {"matched: 2 permuted + 2 shifted (page)": ("permuted", 2, "shifted", 2)
          "per-cell noise, 4 maps (ROAD's null before)": None}
 
 
-def one_photo(model, rgb: np.ndarray, surrogates: int, old_null: bool) -> dict:
+def one_photo(model, rgb: np.ndarray, surrogates: int, old_null: bool,
+              signed: bool) -> dict:
     import torch
 
     from explainers.metrics.faithfulness import map_on_input_grid, random_map
@@ -51,8 +52,9 @@ def one_photo(model, rgb: np.ndarray, surrogates: int, old_null: bool) -> dict:
                 region_curves(model, x, scores, target).gap]
 
     ig = explain(model, "integrated_gradients", x, target, steps=16, adaptive=False).scores
-    maps = {"gradcam": explain(model, "gradcam", x, target).scores, "ig": ig,
-            "ig_abs": np.abs(ig)}
+    maps = {"gradcam": explain(model, "gradcam", x, target).scores, "ig_abs": np.abs(ig)}
+    if signed:
+        maps["ig"] = ig
     row = {"target": model.labels[target]}
     if old_null:
         row["cell"] = [gaps(random_map(model.input_size, k, 4), k) for k in range(4)]
@@ -98,7 +100,10 @@ def table(rows: list[dict]) -> str:
             continue  # not measured in this run
         for name, title in (("gradcam", "Grad-CAM"), ("ig", "IG signed"),
                             ("ig_abs", "IG by magnitude")):
-            found = [outcomes(r, name, null) for r in rows]
+            found = [outcomes(r, name, null) for r in rows if name in r]
+            if not found:
+                continue
+            title = title if len(found) == len(rows) else f"{title} ({len(found)} photos)"
             road = np.mean([a == "beats random" for a, _ in found])
             region = np.mean([b == "beats random" for _, b in found])
             both = np.mean([a == b == "beats random" for a, b in found])
@@ -121,6 +126,7 @@ def main() -> None:
     parser.add_argument("--model", default="mobilenet_v2")
     parser.add_argument("--surrogates", type=int, default=2, help="per kind")
     parser.add_argument("--old-null", action="store_true")
+    parser.add_argument("--no-signed", action="store_true", help="skip IG in signed order")
     parser.add_argument("--shard", default="1/1", help="i/n: every n-th photo from the i-th")
     parser.add_argument("--table-only", action="store_true", help="only print the table")
     parser.add_argument("--out", type=Path, default=Path("faithfulness_validation.jsonl"))
@@ -138,7 +144,7 @@ def main() -> None:
             name = f"{photo_set.name}-{photo_name(ref)}"
             if name not in done:
                 done[name] = {"image": name, **one_photo(model, read_photo(ref), args.surrogates,
-                                                         args.old_null)}
+                                                         args.old_null, not args.no_signed)}
                 out.write(json.dumps(done[name]) + "\n")
                 out.flush()
                 print(name, f"{done[name]['seconds']:.0f} s", file=sys.stderr, flush=True)
