@@ -58,6 +58,8 @@ def test_native_cell_of_coarse_and_fine_maps():
     up = F.interpolate(coarse, size=(224, 224), mode="bilinear", align_corners=False)[0, 0]
     assert native_cell(up.numpy()) == 32
     assert native_cell(np.random.default_rng(0).random((224, 224))) == 4
+    assert native_cell(np.ones((12, 12))) == 8 and native_cell(np.ones((6, 6))) == 4
+    assert permuted_copy(np.ones((12, 12)), 8, np.random.default_rng(0)).shape == (12, 12)
 
 
 def test_surrogates_keep_values_and_reverse_with_the_map():

@@ -37,9 +37,10 @@ def upsampled(cells: torch.Tensor, size: tuple[int, int]) -> np.ndarray:
 def native_cell(grid: np.ndarray, fallback: int = 4) -> int:
     """The coarsest cell (px) at which ``grid`` is its own cell centres, upsampled."""
     flat = np.asarray(grid, np.float64).ravel()
+    fits = [cell for cell in CELLS if cell <= min(grid.shape)]  # a tiny input: finer cells
     if flat.std() == 0:
-        return max(CELLS)
-    for cell in CELLS:
+        return max(fits, default=fallback)
+    for cell in fits:
         again = upsampled(pooled(grid, cell), grid.shape).ravel()
         if again.std() > 0 and np.corrcoef(flat, again)[0, 1] >= SAME_MAP:
             return cell
