@@ -5,7 +5,7 @@ from components.facts import road_caption
 
 TWO_FAMILIES_NOTE = (
     "Two independent faithfulness checks, each against 4 random maps made from the map itself "
-    "(its own cells shuffled at its native resolution, or the whole map moved and mirrored), "
+    "(its own cells shuffled at its native resolution), "
     "so a blurry map is judged against equally blurry random maps. ROAD (Rong et al. 2022) "
     "removes 4 × 4-pixel cells in the map's order and fills them in from their neighbours; "
     "region perturbation (Samek et al. 2017) blurs 16 × 16-pixel patches instead. MoRF removes "

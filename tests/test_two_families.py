@@ -69,7 +69,8 @@ def test_surrogates_keep_values_and_reverse_with_the_map():
     assert np.allclose(a, -b, atol=1e-6)  # a surrogate's reverse is the negated map's
     shifted = matched_maps(grid, 2, kinds=("shifted",))
     assert all(np.array_equal(np.sort(s.ravel()), np.sort(grid.ravel())) for s in shifted)
-    mixed = matched_maps(grid, 4)
+    mixed = matched_maps(grid, 4, kinds=("permuted", "shifted"))
+    assert np.array_equal(matched_maps(grid, 2)[1], mixed[2])  # the default: permuted only
     assert np.array_equal(mixed[1], shifted[0]) and np.array_equal(mixed[3], shifted[1])
     with pytest.raises(ValueError, match="null kinds"):
         matched_maps(grid, 2, kinds=("phase",))

@@ -16,8 +16,7 @@ of 32 px cells (the previous null) 63, random-phase copies of each map 50. Held-
 and the validation over 50 images: README, "Numbers that mean what they say".
 
 The fair null for coarse maps (issue 30): given the map (``like``), the random maps are its
-own smoothness-matched surrogates (``matched_null``: its native cells shuffled, or the map
-moved and mirrored). The reverse of a surrogate is the surrogate of the negated map, just as
+own smoothness-matched surrogates (``matched_null``: its native cells shuffled). The reverse of a surrogate is the surrogate of the negated map, just as
 smooth, so the antithetic rule and its strictness are unchanged. ``two_families`` uses it.
 """
 from __future__ import annotations
