@@ -132,19 +132,19 @@ def text_metrics(model, text: str, result, k: int) -> dict:
 
 
 def faithfulness_payload(model, data, result, rank: str = "value") -> dict[str, float]:
-    """ROAD (MoRF/LeRF, random maps' mean and spread, verdict) and, for comparison with
+    """ROAD and region perturbation (MoRF/LeRF, the map's matched random maps' mean and
+    spread, a verdict each, and one in words that needs both to agree) and, for comparison with
     papers, pixel deletion/insertion areas of the map and of a seeded random map. A signed
     map is ordered by value, or by |value| when ``rank`` is "magnitude"."""
     from explainers.metrics import schema
-    from explainers.metrics.road_verdict import road_payload
+    from explainers.metrics.two_families import two_families_payload
     from workflows.scores import map_score, random_score
 
     by_magnitude = rank == "magnitude" and result.signed
     scores = np.abs(result.scores) if by_magnitude else result.scores
     ours = map_score("pixels", model, data, scores, result.target)
     chance = random_score("pixels", model, data, result.target)
-    road = road_payload(map_score("road", model, data, scores, result.target),
-                        random_score("road", model, data, result.target))
+    road = two_families_payload(map_score("road", model, data, scores, result.target))
     return {"ranked_by": "magnitude" if by_magnitude else "value",
             schema.DELETION_AUC: round(ours.deletion_auc, 6),
             schema.INSERTION_AUC: round(ours.insertion_auc, 6),

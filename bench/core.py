@@ -81,4 +81,4 @@ def table(report: dict) -> list[str]:
         lines.append(f"{r['method']:<38} {r['model']:<17} {r['seconds']:>8.4f} "
                      f"{r['model_evals']:>5} {r['floor_seconds']:>8.4f} "
                      f"{r['ratio_to_floor']:>6.2f}  {library}")
-    return lines
+    return lines + report.get("text_lines", [])  # a suite's own lines (numbers: IG's gaps)

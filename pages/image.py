@@ -15,13 +15,13 @@ from components.colormaps import SIGNED_CHOICES, UNSIGNED_CHOICES
 from components.display import Display, raw_view, shown_scores
 from components.curves import road_figure
 from components.export import score_record, scores_csv, scores_json, scores_npz
-from components.facts import (FAITHFULNESS_NOTE, ROAD_NOTE, ROAD_SIGNED_NOTE, cost_caption,
-                              faithfulness_caption, params_caption, road_caption,
-                              sanity_verdict_badge)
+from components.facts import (FAITHFULNESS_NOTE, ROAD_SIGNED_NOTE, cost_caption,
+                              faithfulness_caption, params_caption, sanity_verdict_badge)
 from components.grid import Panel, Pending, grid_columns, grid_html, grid_png
 from components.page_help import FAITHFULNESS_HELP, GLOSSARY, LAYER_HELP, weak_top_note
 from components.pickers import model_picker, param_inputs, shown_params, target_picker
 from components.sanity_controls import sanity_controls, sanity_request
+from components.two_families_view import TWO_FAMILIES_NOTE, two_families_lines
 from components.predictions import top_k_figure
 from components.progress import model_calls
 from components.source_picker import image_source
@@ -31,7 +31,6 @@ from dashboard_cache import (cached_agreement, cached_explanation, cached_loaded
 from explainers import compatible_methods
 from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
-from explainers.metrics.road_verdict import verdict as road_verdict
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from inputs.image_io import ImageDecodeError
@@ -143,8 +142,7 @@ def faith_lines(method: str, target: int, auc: dict) -> list[str]:
     by = " (ranked by |value|)" if ranked_map(method, target)[0] == "magnitude" else ""
     if not use_road:
         return [faithfulness_caption(found.deletion_auc, found.insertion_auc) + by]
-    return [road_caption(found.morf_auc, found.lerf_auc) + by,
-            road_verdict(found, baselines[target]).text]
+    return two_families_lines(found, by)
 
 
 def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
@@ -233,7 +231,8 @@ auc, baselines, sanity = {}, {}, {}
 with status:
     if faithful:
         metric = "road" if use_road else "pixels"
-        baselines = {t: cached_random_score(model_name, source, t, metric) for t in targets}
+        baselines = {} if use_road else {t: cached_random_score(model_name, source, t, metric)
+                                         for t in targets}  # ROAD: each map has its own
         for m, t in cells:  # each panel's scores as soon as they exist
             calls = model_calls()
             auc[m, t] = cached_map_score(model_name, m, source, t, params[m], *ranked_map(m, t),
@@ -247,10 +246,8 @@ input_name = (source[len(SAMPLE_PREFIX):] if isinstance(source, str)  # a file n
               and source.startswith(SAMPLE_PREFIX) else f"sha256 {source_id[:12]}")  # name a patient
 stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 def road_facts(m: str, t: int) -> tuple:
-    """(ROAD curves, verdict outcome) of a panel for the export, or (None, None)."""
-    if not use_road or (m, t) not in auc or t not in baselines:
-        return None, None
-    return auc[m, t], road_verdict(auc[m, t], baselines[t]).outcome
+    """Both faithfulness families of a panel for the export, or None."""
+    return auc.get((m, t)) if use_road else None
 
 
 records = [score_record(m, entries[m].title,
@@ -258,7 +255,7 @@ records = [score_record(m, entries[m].title,
                         model.labels[t], results[m, t],
                         None if use_road else auc.get((m, t)),
                         sanity.get(m) if t == targets[0] else None,
-                        *road_facts(m, t)) for m, t in cells]
+                        families=road_facts(m, t)) for m, t in cells]
 about = {"model": model_name, "input": input_name, "date": stamp,
          "classes": [f"{model.labels[t]} ({t})" for t in targets]}
 header = (f"Model: {model_name} · input: {input_name} · {stamp}",
@@ -286,14 +283,14 @@ if ("vit_attention", targets[0]) in results:  # an image transformer: every laye
     tiles, captions = attention_tiles(rgb, results["vit_attention", targets[0]].extras["attentions"])
     st.image(tiles, caption=captions, width=110)
 
-if baselines and use_road:
+if auc and use_road:
     signed_shown = any(results[c].signed and ranked_map(*c)[0] == "value" for c in cells)
-    st.caption(ROAD_NOTE + (ROAD_SIGNED_NOTE if signed_shown else ""))
+    st.caption(TWO_FAMILIES_NOTE + (ROAD_SIGNED_NOTE if signed_shown else ""))
     if st.toggle("Show the ROAD curves", key="image_road_curves"):
         curve_cols = st.columns(min(3, len(cells)))
         for i, (m, t) in enumerate(cells):
             curve_cols[i % len(curve_cols)].plotly_chart(
-                road_figure(auc[m, t], baselines[t], title(m, t)), width="stretch",
+                road_figure(auc[m, t].road, auc[m, t].road_null, title(m, t)), width="stretch",
                 key=f"image_road_{m}_{t}")
 elif baselines:
     st.caption(FAITHFULNESS_NOTE + " A random map scores: " + "; ".join(

@@ -151,3 +151,15 @@ def test_app_navigation_runs_the_default_page():
     import gc
 
     assert gc.get_freeze_count() > 0  # start-up objects frozen out of the per-run collection
+
+
+def test_image_page_reports_both_faithfulness_families_and_one_verdict():
+    """ROAD and region perturbation under each map, each against its own matched random
+    maps, and the verdict in words that needs both (issue 30)."""
+    app = run_image_page(image_methods=["gradcam"])
+    assert not app.exception, app.exception
+    caption = panel_captions(app)[0]
+    assert re.search(r"ROAD MoRF 0\.\d\d ↓ · LeRF 0\.\d\d ↑: (beats random|cannot tell)", caption)
+    assert re.search(r"Region MoRF 0\.\d\d ↓ · LeRF 0\.\d\d ↑", caption)
+    assert re.search(r"under both ROAD and region perturbation|families disagree", caption)
+    assert any("region perturbation (Samek et al. 2017)" in c.value for c in app.caption)

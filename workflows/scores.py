@@ -14,16 +14,17 @@ METRICS = {"road": "ROAD", "pixels": "Deletion and insertion", "text_deletion": 
 
 def map_score(metric: str, model: Classifier, x: torch.Tensor | str, scores: np.ndarray,
               target: int, signed: bool = False, k: int = 3):
-    """RoadCurves (``road``), FaithfulnessScores (``pixels``) or a text Deletion (the top
+    """TwoFamilies (``road``: ROAD and region perturbation, each against the map's own
+    matched random maps), FaithfulnessScores (``pixels``) or a text Deletion (the top
     ``k`` tokens of the map ``scores``, ``signed`` or not)."""
     if metric == "text_deletion":
         from explainers.metrics.text_deletion import explanation_deletion
 
         return explanation_deletion(model, x, scores, signed, target, k)
-    if metric == "road":
-        from explainers.metrics.road import road_curves
+    if metric == "road":  # both families, each against the map's own matched surrogates
+        from explainers.metrics.two_families import two_families
 
-        return road_curves(model, x, np.asarray(scores), target)
+        return two_families(model, x, np.asarray(scores), target)
     from explainers.metrics import deletion_insertion
 
     return deletion_insertion(model, x, np.asarray(scores), target)
@@ -31,7 +32,9 @@ def map_score(metric: str, model: Classifier, x: torch.Tensor | str, scores: np.
 
 def random_score(metric: str, model: Classifier, x: torch.Tensor | str, target: int,
                  k: int = 3):
-    """The same metric for random maps: RandomRoad, a random order's FaithfulnessScores, or
+    """The same metric for random maps: RandomRoad of per-cell noise (the clinical report's
+    and the jobs' null; ``map_score`` carries its own matched null), a random order's
+    FaithfulnessScores, or
     a RandomDeletion of ``k`` tokens."""
     if metric == "text_deletion":
         from explainers.metrics.text_deletion import random_deletion

@@ -14,6 +14,10 @@ well the verdict separates real maps from copies of themselves shifted elsewhere
 random, real minus shifted, mean over Grad-CAM, IG and |IG|): per-cell 80 points, 3 maps
 of 32 px cells (the previous null) 63, random-phase copies of each map 50. Held-out check
 and the validation over 50 images: README, "Numbers that mean what they say".
+
+The fair null for coarse maps (issue 30): given the map (``like``), the random maps are its
+own smoothness-matched surrogates (``matched_null``: its native cells shuffled). The reverse of a surrogate is the surrogate of the negated map, just as
+smooth, so the antithetic rule and its strictness are unchanged. ``two_families`` uses it.
 """
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ import numpy as np
 import torch
 
 import explainers.metrics.schema as schema
-from explainers.metrics.faithfulness import random_map
+from explainers.metrics.faithfulness import map_on_input_grid, random_map
+from explainers.metrics.matched_null import matched_maps
 from explainers.metrics.road import FRACTIONS, IMPUTE_CELL, RoadCurves, road_curves
 from model_zoo import ImageClassifier
 
@@ -75,12 +80,19 @@ class RandomRoad:
 
 
 def random_road(model: ImageClassifier, image: torch.Tensor, target: int, maps: int = RANDOM_MAPS,
-                fractions=FRACTIONS, seed: int = 0) -> RandomRoad:
-    """ROAD curves of ``maps`` seeded random maps, imputed the same way as a method's."""
-    return RandomRoad(tuple(road_curves(model, image,
-                                        random_map(model.input_size, seed + k, RANDOM_CELL),
-                                        target, fractions, seed=1000 * (k + 1))
-                            for k in range(maps)))
+                fractions=FRACTIONS, seed: int = 0, like: np.ndarray | None = None) -> RandomRoad:
+    """ROAD curves of ``maps`` seeded random maps, imputed the same way as a method's: per-cell
+    noise, or with ``like`` (a map) its smoothness-matched copies (``matched_null``)."""
+    return RandomRoad(tuple(road_curves(model, image, m, target, fractions, seed=1000 * (k + 1))
+                            for k, m in enumerate(random_maps(model, image, maps, seed, like))))
+
+
+def random_maps(model: ImageClassifier, image: torch.Tensor, maps: int, seed: int = 0,
+                like: np.ndarray | None = None) -> list[np.ndarray]:
+    """Per-cell noise maps, or ``like``'s smoothness-matched surrogates, at the input size."""
+    if like is None:
+        return [random_map(model.input_size, seed + k, RANDOM_CELL) for k in range(maps)]
+    return matched_maps(map_on_input_grid(model, image, like), maps, seed)
 
 
 @dataclass(frozen=True)
@@ -89,10 +101,10 @@ class Verdict:
     text: str
 
 
-def verdict(curves: RoadCurves, baseline: RandomRoad) -> Verdict:
+def verdict(curves: RoadCurves, baseline: RandomRoad, family: str = "ROAD") -> Verdict:
     """Whether the map's MoRF/LeRF gap clears the random maps' spread, said in words."""
     diff = curves.gap - baseline.gap
-    facts = (f"ROAD gap {curves.gap:+.2f} vs random {baseline.gap:+.2f} "
+    facts = (f"{family} gap {curves.gap:+.2f} vs random {baseline.gap:+.2f} "
              f"± {baseline.spread:.2f}")
     if diff > baseline.spread:
         return Verdict("beats random", f"Beats random on this image ({facts}).")

@@ -24,6 +24,18 @@ ROAD_LERF_CURVE = "road_lerf_curve"
 ROAD_START_PROBABILITY = "road_start_probability"
 ROAD_IMPUTE_SECONDS = "road_impute_seconds"
 ROAD_SECONDS = "road_seconds"
+NULL_KIND = "random_maps"  # which random maps the verdicts were read against
+
+# Region perturbation (explainers/metrics/region_perturbation.py), the second family, and
+# the verdict both families must agree on (explainers/metrics/two_families.py)
+REGION_MORF_AUC = "region_morf_auc"
+REGION_LERF_AUC = "region_lerf_auc"
+REGION_GAP = "region_gap"  # LeRF - MoRF
+RANDOM_REGION_GAP = "random_region_gap"
+RANDOM_REGION_GAP_SPREAD = "random_region_gap_spread"
+REGION_VERDICT = "region_verdict"
+FAITHFULNESS_VERDICT = "faithfulness_verdict"  # both agree, or "families disagree"
+FAITHFULNESS_TEXT = "faithfulness_text"
 
 # Pixel deletion and insertion (explainers/metrics/faithfulness.py)
 DELETION_AUC = "deletion_auc"
@@ -46,6 +58,15 @@ LABELS: dict[str, str] = {
     RANDOM_ROAD_LERF_AUC: "ROAD LeRF area of random maps",
     RANDOM_ROAD_GAP: "ROAD gap of random maps",
     RANDOM_ROAD_GAP_SPREAD: "ROAD gap spread of random maps",
+    NULL_KIND: "Random maps judged against",
+    REGION_MORF_AUC: "Region perturbation MoRF area (lower is better)",
+    REGION_LERF_AUC: "Region perturbation LeRF area (higher is better)",
+    REGION_GAP: "Region perturbation gap LeRF − MoRF",
+    RANDOM_REGION_GAP: "Region perturbation gap of random maps",
+    RANDOM_REGION_GAP_SPREAD: "Region perturbation gap spread of random maps",
+    REGION_VERDICT: "Region perturbation against random maps",
+    FAITHFULNESS_VERDICT: "Faithfulness (both families must agree)",
+    FAITHFULNESS_TEXT: "Faithfulness in words",
     DELETION_AUC: "Deletion area (lower is better)",
     INSERTION_AUC: "Insertion area (higher is better)",
     RANDOM_DELETION_AUC: "Deletion area of random removals",
