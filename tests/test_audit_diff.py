@@ -57,6 +57,9 @@ def test_the_audit_page_compares_with_a_second_model():
     assert not app.exception, app.exception
     texts = [m.value for m in app.markdown]
     assert any("gradcam background share falls" in t for t in texts)
+    app.number_input(key="audit_road").set_value(6).run()
+    assert not app.exception, app.exception
+    assert any("ROAD gap rises" in m.value for m in app.markdown)
     app.selectbox(key="audit_compare").set_value("mobilenet_v2").run()
     assert any("share no class label" in w.value for w in app.warning)
 
