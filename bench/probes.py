@@ -20,7 +20,7 @@ from model_zoo import load_model
 
 MODEL = "mobilenet_v2"
 PROBES = [dict(name="watermark", preset="imagenet-w"), dict(name="patch")]
-PER_CALL = 12  # images per call (--batch-size 12): 60 model inputs, one forward of <= 64
+PER_CALL = 12  # images per call (--batch-size 12): 60 model inputs, forwards of CHUNK (16)
 
 
 def photo_bytes(count: int) -> list[bytes]:

@@ -8,6 +8,7 @@ from matplotlib import colormaps
 
 from components.audit_view import enlarge
 from components.colormaps import SIGNED_CMAP
+from explainers.metrics.schema import label
 
 
 def diff_tile(difference: np.ndarray, scale: float) -> np.ndarray:
@@ -30,6 +31,19 @@ def delta_rows(payload: dict) -> list[dict]:
     return rows
 
 
+def road_rows(road: dict) -> list[dict]:
+    """Per method and score (named by the score schema): A, B, B - A and its CI."""
+    rows = []
+    for m, found in road.items():
+        for key, v in found.items():
+            if isinstance(v, dict):
+                rows.append({"method": m, "score": label(key), "A": round(v["a"], 3),
+                             "B": round(v["b"], 3), "B - A": round(v["delta"], 3),
+                             "95% CI": f"{v['delta_ci'][0]:+.3f} to {v['delta_ci'][1]:+.3f}",
+                             "images": found["images"]})
+    return rows
+
+
 def diff_section(diff, payload: dict) -> None:
     """Render a computed ``AuditDiff`` (and its JSON payload) on the page."""
     st.markdown(f"**{payload['model_a']} → {payload['model_b']}**: predictions changed on "
@@ -37,6 +51,11 @@ def diff_section(diff, payload: dict) -> None:
     for sentence in payload["summary"]:
         st.markdown(f"- {sentence}")
     st.dataframe(delta_rows(payload), hide_index=True, key="audit_diff_table", width="stretch")
+    if payload.get("road"):
+        for sentence in payload["road_summary"]:
+            st.markdown(f"- {sentence}")
+        st.dataframe(road_rows(payload["road"]), hide_index=True, key="audit_diff_road",
+                     width="stretch")
     for m, maps in diff.map_diff.items():
         st.image([diff_tile(d, diff.scale) for d in maps], width=128,
                  caption=[f"{name}: {m}, B - A (±{diff.scale:.2f})"

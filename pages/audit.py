@@ -103,10 +103,20 @@ if compare != "(nothing)":
     from components.audit_diff_view import diff_section
     from explainers.audit.diff import DiffError, diff_audits, diff_payload, shared_labels
 
+    from workflows.audit_diff import road_part
+
+    road = st.number_input("ROAD deltas on N images (0: off)", 0, 200, 0, key="audit_road",
+                           help="Each model's ROAD gap on its own maps, paired (15 forwards "
+                                "an image and method).")
     try:
         shared_labels(model, cached_model(compare))  # refuse before auditing the other
-        diff = diff_audits(report, cached_audit(compare, key, methods, seed, data))
-        diff_section(diff, diff_payload(diff))
+        other = cached_audit(compare, key, methods, seed, data)
+        diff = diff_audits(report, other)
+        payload = diff_payload(diff)
+        if road:
+            with st.spinner("ROAD on both models…"):
+                payload |= road_part(model, cached_model(compare), report, other, data, road)
+        diff_section(diff, payload)
     except (DiffError, ValueError) as err:
         st.warning(f"Cannot compare: {err}")
 

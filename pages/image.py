@@ -33,6 +33,7 @@ from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
+from model_zoo import model_entries
 from inputs.image_io import ImageDecodeError
 from inputs.upload import SAMPLE_PREFIX, source_digest
 from navigation import app_page
@@ -313,6 +314,28 @@ if len(cells) > 1:
                    "separates the classes. A known limit of Grad-CAM-like maps at the last "
                    "layer; try an earlier layer or a gradient method.",
                    icon=":material/content_copy:")
+
+st.subheader("Compare with another model")
+compare = st.selectbox("Compare with…", ["(nothing)", *[e.name for e in model_entries("image")
+                                                       if e.name != model_name]],
+                       key="image_compare", help="A second model on this image: prediction "
+                       "change and each method's difference map, on the first class picked.")
+if compare != "(nothing)":
+    from components.image_compare_view import compare_section
+    from workflows.image_compare import CompareError, class_in, compare_on_image
+
+    other = cached_model(compare)
+    try:
+        t_b = class_in(other.labels, model.labels[targets[0]], compare)
+        shared = [m for m, t in cells if t == targets[0] and
+                  m in {e.name for e in compatible_methods(other)}]
+        compare_section(compare_on_image(
+            (model_name, compare), (model.labels, other.labels),
+            (probs, cached_probabilities(compare, source)), targets[0],
+            {m: results[m, targets[0]].scores for m in shared},
+            {m: cached_explanation(compare, m, source, t_b).scores for m in shared}))
+    except (CompareError, ValueError, RuntimeError) as err:
+        st.warning(f"Cannot compare: {err}")
 
 st.subheader("Sanity check")
 st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model_name} are "

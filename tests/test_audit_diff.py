@@ -57,5 +57,65 @@ def test_the_audit_page_compares_with_a_second_model():
     assert not app.exception, app.exception
     texts = [m.value for m in app.markdown]
     assert any("gradcam background share falls" in t for t in texts)
+    app.number_input(key="audit_road").set_value(6).run()
+    assert not app.exception, app.exception
+    assert any("ROAD gap rises" in m.value for m in app.markdown)
     app.selectbox(key="audit_compare").set_value("mobilenet_v2").run()
     assert any("share no class label" in w.value for w in app.warning)
+
+
+def net_checkpoint(tmp_path, name: str) -> str:
+    """The zoo model's net as a user would save it: a state dict without our normalisation."""
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(f"model_zoo/weights/{name}.safetensors")
+    path = tmp_path / f"{name}.safetensors"
+    save_file({k.removeprefix("1."): v for k, v in state.items() if k.startswith("1.")}, path)
+    return str(path)
+
+
+def test_a_checkpoint_diffs_like_its_zoo_entry_with_road_deltas(tmp_path, capsys):
+    labels = tmp_path / "labels.txt"
+    labels.write_text("triangle\ncross\n")
+    base = ["diff", "--model-a", "shortcut_cnn", "--dataset", "shortcut_biased", "--limit", "24",
+            "--road", "6", "--json"]
+    assert cli.main(base + ["--model-b", "robust_cnn"]) == 0
+    zoo_payload = json.loads(capsys.readouterr().out)
+    assert cli.main(base + ["--checkpoint-b", net_checkpoint(tmp_path, "robust_cnn"),
+                            "--arch-b", "small_cnn", "--labels-b", str(labels)]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["classes"] == zoo_payload["classes"]
+    road = payload["road"]["gradcam"]
+    assert road["images"] == 6 and road["road_gap"] == zoo_payload["road"]["gradcam"]["road_gap"]
+    gap = road["road_gap"]
+    assert gap["delta"] == pytest.approx(gap["b"] - gap["a"], abs=1e-3)
+    assert gap["delta_ci"][0] <= gap["delta"] <= gap["delta_ci"][1]
+
+
+def test_checkpoint_label_sets_are_compared_by_name_or_refused(tmp_path, capsys):
+    path = net_checkpoint(tmp_path, "robust_cnn")
+    # no labels file: "class 0", "class 1" share nothing with triangle/cross
+    assert cli.main(["diff", "--model-a", "shortcut_cnn", "--checkpoint-b", path, "--arch-b",
+                     "small_cnn", "--dataset", "shortcut_biased", "--limit", "10"]) == 2
+    assert "share no class label" in capsys.readouterr().err
+    assert cli.main(["diff", "--model-a", "shortcut_cnn", "--dataset", "shortcut_biased"]) == 2
+    assert "pass --model-b NAME or --checkpoint-b FILE" in capsys.readouterr().err
+    labels = tmp_path / "labels.txt"
+    labels.write_text("cross\nsquare\n")  # one label shared (by name), in another place
+    assert cli.main(["diff", "--model-a", "shortcut_cnn", "--checkpoint-b", path, "--arch-b",
+                     "small_cnn", "--labels-b", str(labels), "--dataset", "shortcut_biased",
+                     "--limit", "12", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["shared_labels"] == ["cross"]
+
+
+def test_an_onnx_model_is_a_diff_input(tmp_path, capsys):
+    from tests.onnx_files import tiny_cnn
+
+    path, labels = tmp_path / "tiny.onnx", tmp_path / "labels.txt"
+    path.write_bytes(tiny_cnn(size=64))
+    labels.write_text("triangle\ncross\n")
+    assert cli.main(["diff", "--model-a", "shortcut_cnn", "--checkpoint-b", str(path),
+                     "--labels-b", str(labels), "--dataset", "shortcut_biased", "--limit", "12",
+                     "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["items"] == 12 and payload["shared_labels"] == ["triangle", "cross"]

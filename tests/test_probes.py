@@ -239,3 +239,14 @@ def test_an_uploaded_zip_is_read_in_memory_and_a_bomb_member_is_one_error(tmp_pa
     assert "suspiciously compressed" in batch["read_error"][0] and not batch["read_error"][1]
     with pytest.raises(ZipDatasetError, match="not a zip"):
         zip_batch(b"nope", 10)
+
+
+@pytest.mark.parametrize("box", [(10, 30, 10, 30), (0, 5, 0, 80), (50, 60, 70, 80), (0, 60, 0, 80)])
+def test_the_placebo_blurs_only_the_box_yet_equals_a_whole_image_blur(box):
+    from explainers.probes.regions import blurred
+
+    image = (np.random.default_rng(1).random((120, 160, 3)) * 255).astype(np.uint8)
+    region = np.zeros(image.shape[:2], bool)
+    region[box[0] * 2:box[1] * 2, box[2] * 2:box[3] * 2] = True
+    whole = np.where(region[..., None], blurred(image), image)
+    assert np.array_equal(placebo(image, region).image, whole)

@@ -35,9 +35,13 @@ def box_origin(placement: str, box: tuple[int, int], image: np.ndarray) -> tuple
 
 def composite(image: np.ndarray, colour: tuple[int, int, int], alpha: np.ndarray) -> Probed:
     """``colour`` over ``image`` with per-pixel ``alpha`` in [0, 1]; the region is alpha > 0."""
-    a = alpha[..., None].astype(np.float32)
-    out = image.astype(np.float32) * (1 - a) + np.asarray(colour, np.float32) * a
-    return Probed(np.clip(out.round(), 0, 255).astype(np.uint8), alpha > 0)
+    region = alpha > 0
+    out, box = image.copy(), bounding_box(region)
+    if box is not None:  # only the box: outside it alpha is 0 and the pixels stay
+        a = alpha[box][..., None].astype(np.float32)
+        mixed = image[box].astype(np.float32) * (1 - a) + np.asarray(colour, np.float32) * a
+        out[box] = np.clip(mixed.round(), 0, 255).astype(np.uint8)
+    return Probed(out, region)
 
 
 def blurred(image: np.ndarray, radius: float | None = None) -> np.ndarray:
@@ -46,10 +50,29 @@ def blurred(image: np.ndarray, radius: float | None = None) -> np.ndarray:
     return np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(radius)))
 
 
+def bounding_box(region: np.ndarray, margin: int = 0) -> tuple[slice, slice] | None:
+    """The (rows, columns) slices around the region's pixels, ``margin`` wider, clipped."""
+    rows, cols = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
+    if not len(rows):
+        return None
+    height, width = region.shape
+    return (slice(max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, height)),
+            slice(max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, width)))
+
+
 def placebo(image: np.ndarray, region: np.ndarray) -> Probed:
-    """The same region, blurred: an edit of the same place and area with no new content."""
-    out = np.where(region[..., None], blurred(image), image)
-    return Probed(out.astype(np.uint8), region)
+    """The same region, blurred: an edit of the same place and area with no new content.
+
+    Only the region's box is blurred, widened by the blur's reach (PIL's Gaussian is three
+    box passes per axis, each reaching ceil(radius) + 1 px), so the pixels are those of a
+    whole-image blur at a fraction of the cost."""
+    radius = max(2.0, 0.015 * min(image.shape[:2]))
+    box = bounding_box(region, 3 * (int(np.ceil(radius)) + 2))
+    out = image.copy()
+    if box is not None:
+        crop, inside = image[box], region[box]
+        out[box] = np.where(inside[..., None], blurred(np.ascontiguousarray(crop), radius), crop)
+    return Probed(out, region)
 
 
 def colour_value(colour: str | tuple[int, int, int]) -> tuple[int, int, int]:

@@ -21,10 +21,12 @@ def _font(path: str, points: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, points)
 
 
+@lru_cache(maxsize=32)
 def text_alpha(text: str, font: str, shape: tuple[int, int], width: int, max_height: int,
                placement: str) -> np.ndarray:
     """(H, W) coverage in [0, 1] of ``text`` drawn ``width`` px wide (or less, to fit
-    ``max_height``) at ``placement``."""
+    ``max_height``) at ``placement``. Drawn once per size and kept (read-only): photos at
+    the working size share a few shapes."""
     path = font_for(text, font)
     left, top, right, bottom = _font(path, 100).getbbox(text)
     if right <= left:
@@ -35,7 +37,9 @@ def text_alpha(text: str, font: str, shape: tuple[int, int], width: int, max_hei
     y, x = box_origin(placement, (bottom - top, right - left), np.empty(shape))
     canvas = Image.new("L", (shape[1], shape[0]), 0)
     ImageDraw.Draw(canvas).text((x - left, y - top), text, font=face, fill=255)
-    return np.asarray(canvas, np.float32) / 255
+    alpha = np.asarray(canvas, np.float32) / 255
+    alpha.flags.writeable = False
+    return alpha
 
 
 def check_text(text: str = "", font: str = "auto", **_) -> None:
