@@ -71,6 +71,7 @@ class ExplainerEntry:
     provides: tuple[str, ...] = ()
     batch_fn: BatchFn | None = None
     differentiable: dict[str, Any] | None = None
+    shared: Any = None  # an explainers.shared_pass.SharedPart: read from a pass shared with others
 
     def is_compatible(self, model: Classifier) -> bool:
         return model.modality == self.modality and self.fits(model)
@@ -106,7 +107,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                        quick: dict[str, Any] | None = None,
                        model_choices: dict[str, ModelChoices] | None = None,
                        provides: tuple[str, ...] = (), batch_fn: BatchFn | None = None,
-                       differentiable: dict[str, Any] | None = None, **defaults: Any):
+                       differentiable: dict[str, Any] | None = None, shared: Any = None,
+                       **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
     ``choices`` lists the allowed values of a parameter that takes one of a few
@@ -118,6 +120,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
     ``batch_fn``: the same map for a batch of images in one pass (the audit uses it).
     ``differentiable``: settings under which ``batch_fn(create_graph=True)`` is cheap enough
     for an attack to follow its gradient (the fragility lesson offers these methods).
+    ``shared``: a ``SharedPart`` (explainers/shared_pass.py), what the method reads from one
+    forward+backward that the methods asked for with it share.
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
@@ -126,7 +130,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
         _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary,
                                         dict(choices or {}), dict(quick or {}),
                                         dict(model_choices or {}), tuple(provides), batch_fn,
-                                        None if differentiable is None else dict(differentiable))
+                                        None if differentiable is None else dict(differentiable),
+                                        shared)
         return fn
 
     return wrap
