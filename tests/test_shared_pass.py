@@ -120,3 +120,31 @@ def test_concurrent_groups_on_one_shared_model_agree_and_leave_no_hook(model):
             np.testing.assert_array_equal(result[name].scores, expected[name].scores)
     assert hook_count(model.module) == 0 and hook_count(folded_net(model)) == 0
     assert idle_copies(folded_net(model)) >= 1  # the copies went back to the pool, unhooked
+
+
+def test_a_batch_job_explains_the_group_in_one_pass(model):
+    from jobs.batch_work import BatchWork
+
+    work = BatchWork.__new__(BatchWork)  # the model given here, not loaded by name
+    work.model, work.methods = model, ["gradcam", "saliency"]
+    work.metrics = work.overlays = work.road = False
+    image = red_and_green(16)
+    counts = passes(lambda: work.explain_image(image, 0, 0, np.zeros((16, 16, 3), np.uint8)))
+    assert counts == (1, 1)
+    out = work.explain_image(image, 0, 0, np.zeros((16, 16, 3), np.uint8))
+    np.testing.assert_array_equal(out["maps"]["gradcam"], explain(model, "gradcam", image,
+                                                                  0).scores)
+
+
+@pytest.mark.slow
+def test_cli_explain_takes_several_methods(sample_files):
+    import json
+
+    from tests.test_cli import cli
+
+    run = cli("explain", "--model", "mobilenet_v2", "--method", "gradcam,saliency,rise",
+              "--input", str(sample_files["chelsea"]), "--json")
+    assert run.returncode == 0, run.stderr
+    rows = {r["method"]: r for r in json.loads(run.stdout)["results"]}
+    assert rows["gradcam"]["shared_with"] == ["gradcam", "saliency"] == rows["saliency"]["shared_with"]
+    assert rows["rise"]["shared_with"] == [] and rows["gradcam"]["shape"] == [300, 451]
