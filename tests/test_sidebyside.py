@@ -28,3 +28,17 @@ def test_ours_equals_the_library_at_the_benchmarks_settings(method):
     assert ours.shape == theirs.shape == (16, 16)
     assert np.abs(theirs).max() > 0
     np.testing.assert_allclose(ours, theirs, atol=RELATIVE * np.abs(theirs).max())
+
+
+@pytest.mark.slow
+def test_the_suite_reports_load_settings_and_a_row_per_pair():
+    from bench.core import run_benchmarks
+
+    report = run_benchmarks(quick=True, only=["sidebyside"])
+    facts = report["sidebyside"]
+    assert len(facts["loadavg_before"].split()) >= 3 and facts["interleaved"]
+    assert facts["settings"]["occlusion"]["batch"] == 16 and facts["statistic"] == "median"
+    rows = {r["method"].split(" ")[0]: r for r in report["methods"]}
+    assert set(rows) == {f"sidebyside:{m}" for m in SETTINGS}
+    assert rows["sidebyside:occlusion"]["library"].startswith("captum Occlusion")
+    assert all(r["speedup_vs_library"] > 0 and "target_met" in r for r in rows.values())
