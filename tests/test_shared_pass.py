@@ -146,5 +146,6 @@ def test_cli_explain_takes_several_methods(sample_files):
               "--input", str(sample_files["chelsea"]), "--json")
     assert run.returncode == 0, run.stderr
     rows = {r["method"]: r for r in json.loads(run.stdout)["results"]}
-    assert rows["gradcam"]["shared_with"] == ["gradcam", "saliency"] == rows["saliency"]["shared_with"]
+    pair = ["gradcam", "saliency"]
+    assert rows["gradcam"]["shared_with"] == pair == rows["saliency"]["shared_with"]
     assert rows["rise"]["shared_with"] == [] and rows["gradcam"]["shape"] == [300, 451]

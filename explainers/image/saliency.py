@@ -26,7 +26,8 @@ def saliency_batch(model: ImageClassifier, x: torch.Tensor, targets: torch.Tenso
 
 @register_explainer("saliency", title="Saliency (gradient)", modality="image", signed=False,
                     batch_fn=saliency_batch, differentiable={},
-                    shared=SharedPart(lambda _m, found, _s: gradient_magnitude(found.input_gradient),
+                    shared=SharedPart(lambda _m, found, _s:
+                                      gradient_magnitude(found.input_gradient),
                                       input_gradient=True),
                     summary="Magnitude of the target logit's gradient at each pixel.")
 def saliency(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
