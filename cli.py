@@ -62,6 +62,10 @@ def cmd_explain(args: argparse.Namespace) -> None:
 
     model = load_classifier(args)
     data = load_input(args, model)
+    if "," in args.method:  # several methods: the gradient ones share one pass
+        from cli_explain_many import explain_several
+
+        return explain_several(args, model, data, [m.strip() for m in args.method.split(",")])
     result = explain(model, args.method, data, target=args.target)
     probs = probabilities(model, data)
     if args.save_scores:
@@ -262,7 +266,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--top", type=int, default=5, help="how many top classes to print")
         else:
             p.add_argument("--method", required=True,
-                           help="a method name (see the methods subcommand)")
+                           help="a method name (see the methods subcommand), or several "
+                                "separated by commas (the gradient methods among them share "
+                                "one forward+backward)")
             p.add_argument("--target", type=int, default=None, help="class index (default: top)")
             p.add_argument("--out", help="overlay PNG to write")
             p.add_argument("--save-scores", help=".npy file for the raw scores")

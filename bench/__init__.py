@@ -21,3 +21,4 @@ from bench.core import register_suite, row, run_benchmarks, seconds, suite_names
 __all__ = ["register_suite", "row", "run_benchmarks", "seconds", "suite_names", "table"]
 from bench import learned_shap  # noqa: F401  (issue 27: amortized SHAP)
 from bench import extremal  # noqa: F401  (issue 29: extremal perturbation)
+from bench import sidebyside, shared_pass  # noqa: F401  (issue 27: against the libraries; one pass)

@@ -72,6 +72,7 @@ class ExplainerEntry:
     batch_fn: BatchFn | None = None
     differentiable: dict[str, Any] | None = None
     forward_only: bool = False
+    shared: Any = None  # an explainers.shared_pass.SharedPart: read from a pass shared with others
 
     def is_compatible(self, model: Classifier) -> bool:
         gradients_ok = self.forward_only or not getattr(model, "forward_only", "")
@@ -109,6 +110,7 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                        model_choices: dict[str, ModelChoices] | None = None,
                        provides: tuple[str, ...] = (), batch_fn: BatchFn | None = None,
                        differentiable: dict[str, Any] | None = None, forward_only: bool = False,
+                       shared: Any = None,
                        **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
@@ -123,6 +125,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
     for an attack to follow its gradient (the fragility lesson offers these methods).
     ``forward_only``: the method only calls the model's forward on batches of images (no
     gradients, hooks or weights), so it also fits a model with no gradients (onnxruntime).
+    ``shared``: a ``SharedPart`` (explainers/shared_pass.py), what the method reads from one
+    forward+backward that the methods asked for with it share.
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
@@ -132,7 +136,7 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                                         dict(choices or {}), dict(quick or {}),
                                         dict(model_choices or {}), tuple(provides), batch_fn,
                                         None if differentiable is None else dict(differentiable),
-                                        forward_only)
+                                        forward_only, shared)
         return fn
 
     return wrap

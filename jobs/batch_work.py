@@ -104,8 +104,9 @@ class BatchWork:
 
             baseline = random_road(self.model, x, target)
             out[RANDOM_ROAD_GAP_SPREAD] = baseline.spread
+        together = self.shared_results(x, target)
         for method in self.methods:
-            result = self.run_method(method, x, target, seed)
+            result = together.get(method) or self.run_method(method, x, target, seed)
             out["maps"][method] = result.scores
             out[f"{method}_seconds"] = result.seconds
             if self.metrics:
@@ -115,6 +116,15 @@ class BatchWork:
             if self.overlays:
                 out[f"{method}_overlay"] = self.overlay(rgb, result)
         return out
+
+    def shared_results(self, x: torch.Tensor, target: int) -> dict:
+        """The gradient methods that read one forward+backward, from one shared pass (their
+        ``<m>_seconds`` is the pass's); none when fewer than two are asked for."""
+        from explainers.run_shared import shareable
+        from workflows.explain_many import explain_many
+
+        group = shareable(self.model, self.methods)
+        return explain_many(self.model, group, x, target) if len(group) >= 2 else {}
 
     def run_method(self, method: str, x: torch.Tensor, target: int, seed: int):
         from explainers import explain, explainer_entry

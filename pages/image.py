@@ -27,16 +27,18 @@ from components.progress import model_calls
 from components.source_picker import image_source
 from dashboard_cache import (cached_agreement, cached_explanation, cached_loaded, cached_map_score,
                              cached_model, cached_panel_images, cached_probabilities,
-                             cached_random_score, cached_sanity_all, user_checkpoint)
+                             cached_random_score, cached_sanity_all, cached_work,
+                             user_checkpoint)
 from explainers import compatible_methods
 from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
 from model_zoo import model_entries
-from inputs.image_io import ImageDecodeError
+from inputs.image_io import ImageDecodeError, to_tensor
 from inputs.upload import SAMPLE_PREFIX, source_digest
 from navigation import app_page
+from workflows.model_input import ModelInput
 
 app_page("Image", icon=":material/image:", order=10, default=True)
 
@@ -202,12 +204,29 @@ def kept_slot():
 grid_slot = kept_slot()
 
 
+def shared_group(target: int) -> dict:
+    """The picked gradient methods that read one forward+backward, computed together
+    (workflows/explain_many): the first panels cost one pass, whichever of them is first."""
+    group = tuple((m, params[m]) for m in picked if entries[m].shared is not None)
+    if len(group) < 2:
+        return {}
+    found = cached_work("explain_many:explain_group", model_name,
+                        ModelInput.of(to_tensor(rgb)), target, group)
+    return {(m, target): result for m, result in found.items()}
+
+
 with status:  # cheapest first, each panel drawn as soon as its map exists
     for method, target in cheapest_first(cells, entries, params):
         calls = model_calls()
         try:
-            results[method, target] = cached_explanation(model_name, method, source, target,
-                                                         params[method])
+            if (method, target) not in results and entries[method].shared is not None:
+                try:
+                    results |= shared_group(target)
+                except (ValueError, RuntimeError):
+                    pass  # each method alone, below, says what went wrong
+            if (method, target) not in results:
+                results[method, target] = cached_explanation(model_name, method, source,
+                                                             target, params[method])
         except (ValueError, RuntimeError) as err:
             failed.add((method, target))
             st.warning(f"{entries[method].title} could not explain this image: {err}")

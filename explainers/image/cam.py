@@ -17,6 +17,7 @@ from explainers.folded_norms import folded_module
 from explainers.gradients import Targets, layer_gradient
 from explainers.hooks import captured
 from explainers.registry import MethodOutput
+from explainers.shared_pass import GradientPass, SharedPart
 from model_zoo import Classifier, ImageClassifier
 
 # weigh(A, dA) -> (N, K) channel weights or (N, K, h, w) per-position weights; dA is None
@@ -91,6 +92,15 @@ def cam_maps(model: ImageClassifier, x: torch.Tensor, targets: Targets, layer: i
     chosen = pick_layer(model.target_layers(net), layer)
     activations, gradients, logits = layer_gradient(net, chosen, x, targets, create_graph)
     return weighted_maps(activations, weigh(activations, gradients)), logits
+
+
+def cam_part(weigh: ChannelWeights) -> SharedPart:
+    """A gradient CAM's share of a pass with other methods: its layer, weighed by ``weigh``."""
+    def read(_model: ImageClassifier, found: GradientPass, settings: dict) -> torch.Tensor:
+        activations, gradients = found.layer(settings["layer"])
+        return weighted_maps(activations, weigh(activations, gradients))
+
+    return SharedPart(read, layer=True)
 
 
 def cam_layer_names(model: ImageClassifier) -> list[str]:

@@ -6,8 +6,8 @@ from functools import partial
 import torch
 from torch import nn
 
-from explainers.image.cam import (CAM_LAYERS, ChannelWeights, cam_maps, class_activation_map,
-                                  has_cam_layers)
+from explainers.image.cam import (CAM_LAYERS, ChannelWeights, cam_maps, cam_part,
+                                  class_activation_map, has_cam_layers)
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -46,6 +46,7 @@ def cam_batch(weigh: ChannelWeights, model: ImageClassifier, x: torch.Tensor,
 @register_explainer("gradcam_pp", title="Grad-CAM++", modality="image", signed=False,
                     fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
                     batch_fn=partial(cam_batch, gradcam_pp_weights),
+                    shared=cam_part(gradcam_pp_weights),
                     summary="Channels weighted by positive gradients with per-position "
                             "coefficients from higher-order terms; better for several objects.")
 def gradcam_pp(model: ImageClassifier, x: torch.Tensor, target: int,
@@ -56,6 +57,7 @@ def gradcam_pp(model: ImageClassifier, x: torch.Tensor, target: int,
 @register_explainer("layercam", title="Layer-CAM", modality="image", signed=False,
                     fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
                     batch_fn=partial(cam_batch, layercam_weights),
+                    shared=cam_part(layercam_weights),
                     summary="Each activation weighted by its own positive gradient; "
                             "sharp maps at earlier layers too.")
 def layercam(model: ImageClassifier, x: torch.Tensor, target: int,

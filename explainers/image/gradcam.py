@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from explainers.image.cam import CAM_LAYERS, cam_maps, has_cam_layers
+from explainers.image.cam import CAM_LAYERS, cam_maps, cam_part, has_cam_layers
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
 
@@ -22,7 +22,7 @@ def gradcam_batch(model: ImageClassifier, x: torch.Tensor, targets: torch.Tensor
 
 @register_explainer("gradcam", title="Grad-CAM", modality="image", signed=False,
                     fits=has_cam_layers, layer=-1, model_choices=CAM_LAYERS,
-                    batch_fn=gradcam_batch, differentiable={},
+                    batch_fn=gradcam_batch, differentiable={}, shared=cam_part(mean_gradient),
                     summary="Last conv layer's channels weighted by their mean gradient.")
 def gradcam(model: ImageClassifier, x: torch.Tensor, target: int, layer: int = -1) -> MethodOutput:
     return MethodOutput(scores=gradcam_batch(model, x, torch.tensor([target]), layer=layer)[0][0],

@@ -15,11 +15,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from explainers.gradients import target_gradient
-from explainers.image.cam import CAM_LAYERS, class_activation_map, has_cam_layers
+from explainers.image.cam import CAM_LAYERS, cam_part, class_activation_map, has_cam_layers
 from explainers.image.gradcam import mean_gradient
 from explainers.private_copy import private_copy
 from explainers.registry import MethodOutput, register_explainer
 from explainers.run import to_image_grid
+from explainers.shared_pass import GradientPass, SharedPart
 from model_zoo import Classifier, ImageClassifier
 
 
@@ -99,12 +100,27 @@ def fits_guided_gradcam(model: Classifier) -> bool:
     return has_cam_layers(model) and has_rectifiers(model)
 
 
+def guided_times_cam(model: ImageClassifier, x: torch.Tensor, targets, cams: torch.Tensor
+                     ) -> torch.Tensor:
+    """(N, H, W): each image's guided-backprop magnitude times its upsampled CAM map."""
+    guided = target_gradient(guided_copy(model.module), x, targets).abs().amax(dim=1)
+    size = tuple(x.shape[-2:])
+    return torch.stack([g * to_image_grid(c, size) for g, c in zip(guided, cams)])
+
+
+def guided_gradcam_shared(model: ImageClassifier, found: GradientPass,
+                          settings: dict) -> torch.Tensor:
+    """Guided Grad-CAM with its Grad-CAM read from a shared pass (the guided pass is its own)."""
+    cams = cam_part(mean_gradient).read(model, found, settings)
+    return guided_times_cam(model, found.x, found.targets, cams)
+
+
 @register_explainer("guided_gradcam", title="Guided Grad-CAM", modality="image",
                     signed=False, fits=fits_guided_gradcam, layer=-1, model_choices=CAM_LAYERS,
+                    shared=SharedPart(guided_gradcam_shared, layer=True, extra_evals=1),
                     summary="Guided backpropagation times the upsampled Grad-CAM map: "
                             "fine detail, restricted to the class's region.")
 def guided_gradcam(model: ImageClassifier, x: torch.Tensor, target: int,
                    layer: int = -1) -> MethodOutput:
     cam = class_activation_map(model, x, target, layer, mean_gradient).scores
-    guided = guided_gradient(model, x, target).abs().amax(dim=1)[0]
-    return MethodOutput(scores=guided * to_image_grid(cam, tuple(x.shape[-2:])), model_evals=2)
+    return MethodOutput(scores=guided_times_cam(model, x, target, cam[None])[0], model_evals=2)

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from explainers.adaptive_path import MAX_STEPS, adaptive_integrated_gradients
+from explainers.folded_norms import folded_net
 from explainers.path_integral import integrated_gradients, integrated_gradients_batch
 from explainers.registry import MethodOutput, register_explainer
 from model_zoo import ImageClassifier
@@ -57,7 +58,7 @@ def integrated_gradients_maps(model: ImageClassifier, x: torch.Tensor, targets: 
                               batch: int = 16) -> tuple[torch.Tensor, torch.Tensor]:
     """IG maps (N, H, W), summed over RGB, and logits for a batch: fixed steps run the whole
     batch in each pass; adaptive steps depend on the image, so those run one by one."""
-    forward, start = net or model.module, baseline_images(x, baseline)
+    forward, start = net or folded_net(model), baseline_images(x, baseline)
     if not adaptive:
         attributions, _, logits = integrated_gradients_batch(forward, x, start, targets, steps,
                                                              batch, create_graph)
@@ -93,11 +94,11 @@ def image_integrated_gradients(model: ImageClassifier, x: torch.Tensor, target: 
     """
     start = baseline_image(x, baseline)
     if adaptive:
-        run = adaptive_integrated_gradients(model.module, x, start, target,
+        run = adaptive_integrated_gradients(folded_net(model), x, start, target,
                                             start_steps=min(steps, MAX_STEPS), batch=batch)
         return MethodOutput(scores=run.attributions.sum(dim=1)[0], model_evals=run.steps + 1,
                             delta=run.delta, extras={"steps_used": run.steps,
                                                      "gap_share": run.gap_share})
-    attributions, delta = integrated_gradients(model.module, x, start, target, steps=steps,
+    attributions, delta = integrated_gradients(folded_net(model), x, start, target, steps=steps,
                                                batch=batch)
     return MethodOutput(scores=attributions.sum(dim=1)[0], model_evals=steps + 2, delta=delta)

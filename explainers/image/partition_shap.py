@@ -22,6 +22,7 @@ import itertools
 
 import torch
 
+from explainers.folded_norms import folded_net
 from explainers.image.perturbation import box_blur, require_positive
 from explainers.progress import report
 from explainers.registry import MethodOutput, register_explainer
@@ -53,6 +54,7 @@ class MaskedScores:
     def __init__(self, model: ImageClassifier, x: torch.Tensor, target: int, blur: int) -> None:
         self.model, self.x, self.target = model, x.float(), target
         self.blurred = box_blur(self.x, blur)
+        self.net = folded_net(model)  # batch norms folded (explainers/folded_norms)
 
     def __call__(self, contexts: list[Context]) -> list[float]:
         images = self.blurred.repeat(len(contexts), 1, 1, 1)
@@ -60,7 +62,7 @@ class MaskedScores:
             for r0, r1, c0, c1, z0, z1 in context:
                 image[z0:z1, r0:r1, c0:c1] = self.x[0, z0:z1, r0:r1, c0:c1]
         with torch.inference_mode():
-            return self.model.module(images)[:, self.target].double().tolist()
+            return self.net(images)[:, self.target].double().tolist()
 
 
 @register_explainer("shap", title="SHAP (partition, blur)", modality="image", signed=True,

@@ -4,8 +4,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from explainers.folded_norms import folded_net
 from explainers.gradients import input_gradient
 from explainers.registry import MethodOutput, register_explainer
+from explainers.shared_pass import SharedPart
 from model_zoo import ImageClassifier
 
 
@@ -18,12 +20,15 @@ def saliency_batch(model: ImageClassifier, x: torch.Tensor, targets: torch.Tenso
                    net: nn.Module | None = None,
                    create_graph: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Saliency maps (N, H, W) and logits for a batch: one forward and one backward."""
-    grad, logits = input_gradient(net or model.module, x, targets, create_graph)
+    grad, logits = input_gradient(net or folded_net(model), x, targets, create_graph)
     return gradient_magnitude(grad), logits
 
 
 @register_explainer("saliency", title="Saliency (gradient)", modality="image", signed=False,
                     batch_fn=saliency_batch, differentiable={},
+                    shared=SharedPart(lambda _m, found, _s:
+                                      gradient_magnitude(found.input_gradient),
+                                      input_gradient=True),
                     summary="Magnitude of the target logit's gradient at each pixel.")
 def saliency(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
     return MethodOutput(scores=saliency_batch(model, x, torch.tensor([target]))[0][0],
