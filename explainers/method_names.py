@@ -43,5 +43,8 @@ def entry_for(name: str, model: Classifier) -> ExplainerEntry:
     for entry in candidates:
         if entry.is_compatible(model):
             return entry
-    raise IncompatibleError(f"method {name!r} does not fit model {model.name!r}; methods that "
+    reasons = [e.why_not(model) for e in candidates
+               if e.why_not is not None and e.modality == model.modality]
+    raise IncompatibleError(f"method {name!r} does not fit model {model.name!r}"
+                            + "".join(f" ({r})" for r in reasons) + "; methods that "
                             f"fit: {', '.join(names_that_fit(model))}")

@@ -71,6 +71,8 @@ class ExplainerEntry:
     provides: tuple[str, ...] = ()
     batch_fn: BatchFn | None = None
     differentiable: dict[str, Any] | None = None
+    why_not: Callable[[Classifier], str] | None = None  # a user's reason where it does not fit
+    only_for: tuple[str, ...] | None = None  # the model names it can ever fit (None: any)
 
     def is_compatible(self, model: Classifier) -> bool:
         return model.modality == self.modality and self.fits(model)
@@ -106,7 +108,9 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                        quick: dict[str, Any] | None = None,
                        model_choices: dict[str, ModelChoices] | None = None,
                        provides: tuple[str, ...] = (), batch_fn: BatchFn | None = None,
-                       differentiable: dict[str, Any] | None = None, **defaults: Any):
+                       differentiable: dict[str, Any] | None = None,
+                       why_not: Callable[[Classifier], str] | None = None,
+                       only_for: tuple[str, ...] | None = None, **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
     ``choices`` lists the allowed values of a parameter that takes one of a few
@@ -118,6 +122,9 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
     ``batch_fn``: the same map for a batch of images in one pass (the audit uses it).
     ``differentiable``: settings under which ``batch_fn(create_graph=True)`` is cheap enough
     for an attack to follow its gradient (the fragility lesson offers these methods).
+    ``why_not``: a sentence for a user saying why the method is not available for a model
+    that ``fits`` turns away (e.g. no explainer trained for it). ``only_for``: the model
+    names it can fit at all (``methods`` lists them), for a method trained per model.
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
@@ -126,7 +133,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
         _ENTRIES[name] = ExplainerEntry(name, title, modality, signed, fn, fits, defaults, summary,
                                         dict(choices or {}), dict(quick or {}),
                                         dict(model_choices or {}), tuple(provides), batch_fn,
-                                        None if differentiable is None else dict(differentiable))
+                                        None if differentiable is None else dict(differentiable),
+                                        why_not, only_for)
         return fn
 
     return wrap
