@@ -40,26 +40,33 @@ def speed_rows(model, image: torch.Tensor, repeats: int) -> tuple[list[dict], di
     return rows, plan
 
 
+def model_report(name: str, repeats: int, quick: bool) -> tuple[list[dict], dict]:
+    """One model's rows (speed) and facts (batch plan, fidelity this run and at training)."""
+    model = load_model(name)
+    facts = trained_for(model)
+    if facts is None:
+        return [], {"skipped": "no learned explainer trained for these weights"}
+    held_out = images_for(name, "held_out", 4 if not quick else 1)
+    rows, plan = speed_rows(model, held_out[0], repeats)
+    measured = fidelity(model, held_out, shap_evals=200 if quick else 1000,
+                        permutations=4 if quick else 16)
+    exact = exact_fidelity(model, held_out, regions=4 if quick else EXACT_REGIONS)
+    return rows, {"batch_plan": plan, "fidelity_this_run": measured,
+                  "vs_exact_shapley_this_run": exact,
+                  "fidelity_at_training": facts.get("fidelity", {}),
+                  "speedup_vs_partition_500": rows[0]["speedup_vs_library"],
+                  "loadavg_after": loadavg()}
+
+
+def loadavg() -> list[str] | None:
+    return open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else None
+
+
 @register_suite("learned_shap")
 def learned_shap_suite(repeats: int, quick: bool) -> dict:
-    names = TRAINED_MODELS[:1] if quick else TRAINED_MODELS
-    rows, per_model = [], {}
-    for name in names:
-        model = load_model(name)
-        facts = trained_for(model)
-        if facts is None:
-            per_model[name] = {"skipped": "no learned explainer trained for these weights"}
-            continue
-        held_out = images_for(name, "held_out", 4 if not quick else 1)
-        model_rows, plan = speed_rows(model, held_out[0], repeats)
+    rows, per_model, before = [], {}, loadavg()
+    for name in TRAINED_MODELS[:1] if quick else TRAINED_MODELS:
+        model_rows, per_model[name] = model_report(name, repeats, quick)
         rows += model_rows
-        measured = fidelity(model, held_out, shap_evals=200 if quick else 1000,
-                            permutations=4 if quick else 16)
-        exact = exact_fidelity(model, held_out, regions=4 if quick else EXACT_REGIONS)
-        per_model[name] = {"batch_plan": plan, "fidelity_this_run": measured,
-                           "vs_exact_shapley_this_run": exact,
-                           "fidelity_at_training": facts.get("fidelity", {}),
-                           "speedup_vs_partition_500": model_rows[0]["speedup_vs_library"]}
-    return {"methods": rows, "learned_shap": per_model,
-            "loadavg": open("/proc/loadavg").read().split()[:3] if os.path.exists(
-                "/proc/loadavg") else None}
+    return {"methods": rows, "learned_shap": per_model, "loadavg_before": before,
+            "loadavg": loadavg()}
