@@ -40,8 +40,11 @@ def cmd_methods(args: argparse.Namespace) -> None:
 
     rows = [dict(name=idea_name(e), registered=e.name, modality=e.modality, title=e.title,
                  signed=e.signed, parameters=e.defaults, summary=e.summary)
+            | ({} if e.only_for is None else {"models": list(e.only_for)})  # trained per model
             for e in explainer_entries()]
-    emit(rows, args.json, [f"{r['name']:<26} {r['modality']:<6} {r['title']}" for r in rows])
+    emit(rows, args.json, [f"{r['name']:<26} {r['modality']:<6} {r['title']}"
+                           + (f" (only for {', '.join(r['models'])})" if "models" in r else "")
+                           for r in rows])
 
 
 def cmd_predict(args: argparse.Namespace) -> None:

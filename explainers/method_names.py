@@ -44,6 +44,9 @@ def entry_for(name: str, model: Classifier) -> ExplainerEntry:
         if entry.is_compatible(model):
             return entry
     why = getattr(model, "forward_only", "")
-    because = f" (it {why}: no gradients, so only perturbation methods)" if why else ""
-    raise IncompatibleError(f"method {name!r} does not fit model {model.name!r}{because}; "
-                            f"methods that fit: {', '.join(names_that_fit(model))}")
+    reasons = [f"it {why}: no gradients, so only perturbation methods"] if why else []
+    reasons += [e.why_not(model) for e in candidates
+                if e.why_not is not None and e.modality == model.modality]
+    raise IncompatibleError(f"method {name!r} does not fit model {model.name!r}"
+                            + "".join(f" ({r})" for r in reasons) + "; methods that "
+                            f"fit: {', '.join(names_that_fit(model))}")

@@ -73,6 +73,8 @@ class ExplainerEntry:
     differentiable: dict[str, Any] | None = None
     forward_only: bool = False
     shared: Any = None  # an explainers.shared_pass.SharedPart: read from a pass shared with others
+    why_not: Callable[[Classifier], str] | None = None  # a user's reason where it does not fit
+    only_for: tuple[str, ...] | None = None  # the model names it can ever fit (None: any)
 
     def is_compatible(self, model: Classifier) -> bool:
         gradients_ok = self.forward_only or not getattr(model, "forward_only", "")
@@ -111,7 +113,8 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                        provides: tuple[str, ...] = (), batch_fn: BatchFn | None = None,
                        differentiable: dict[str, Any] | None = None, forward_only: bool = False,
                        shared: Any = None,
-                       **defaults: Any):
+                       why_not: Callable[[Classifier], str] | None = None,
+                       only_for: tuple[str, ...] | None = None, **defaults: Any):
     """Register a method function; keyword defaults are its tunable parameters.
 
     ``choices`` lists the allowed values of a parameter that takes one of a few
@@ -127,6 +130,9 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
     gradients, hooks or weights), so it also fits a model with no gradients (onnxruntime).
     ``shared``: a ``SharedPart`` (explainers/shared_pass.py), what the method reads from one
     forward+backward that the methods asked for with it share.
+    ``why_not``: a sentence for a user saying why the method is not available for a model
+    that ``fits`` turns away (e.g. no explainer trained for it). ``only_for``: the model
+    names it can fit at all (``methods`` lists them), for a method trained per model.
     """
 
     def wrap(fn: MethodFn) -> MethodFn:
@@ -136,7 +142,7 @@ def register_explainer(name: str, *, title: str, modality: Modality, signed: boo
                                         dict(choices or {}), dict(quick or {}),
                                         dict(model_choices or {}), tuple(provides), batch_fn,
                                         None if differentiable is None else dict(differentiable),
-                                        forward_only, shared)
+                                        forward_only, shared, why_not, only_for)
         return fn
 
     return wrap

@@ -30,6 +30,7 @@ from dashboard_cache import (cached_agreement, cached_explanation, cached_loaded
                              cached_random_score, cached_sanity_all, cached_work,
                              user_checkpoint)
 from explainers import compatible_methods
+from workflows.methods import unavailable_notes
 from explainers.cost import cheapest_first
 from explainers.metrics.class_similarity import SAME_RHO, similar_class_pairs
 from explainers.metrics.sanity import blocks_to_randomise
@@ -92,6 +93,8 @@ with model_col:
     picked = st.multiselect("Methods", list(entries), key="image_methods",
                             format_func=lambda name: entries[name].title,
                             max_selections=MAX_METHODS)
+    for note in unavailable_notes(model):  # e.g. no learned explainer trained for it
+        st.caption(note)
 
 try:
     loaded = cached_loaded(source)
@@ -152,7 +155,8 @@ def panel(method: str, target: int, auc: dict, sanity: dict) -> Panel:
     """One grid cell: the overlay (and raw map), parameters, cost, faithfulness, sanity badge."""
     result = results[method, target]
     lines = [params_caption(shown_params(entries[method], model, dict(params[method]))),
-             cost_caption(result), *faith_lines(method, target, auc)]
+             cost_caption(result), result.extras.get("note", ""),  # e.g. "Learned ..."
+             *faith_lines(method, target, auc)]
     report = sanity.get(method) if target == targets[0] else None
     badge = sanity_verdict_badge(report.verdict) if report else None
     drawn = cached_panel_images((model_name, source_id, method, target, params[method]),

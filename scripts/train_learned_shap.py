@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -60,8 +61,11 @@ def labels(model, images: torch.Tensor, coalitions: int, path: Path) -> dict[str
     return {k: torch.cat(v) for k, v in done.items()}
 
 
-def fit(net: ExplainerNet, images: torch.Tensor, data: dict, epochs: int, path: Path) -> float:
-    """Adam on the FastSHAP loss with normalised values; one checkpoint per epoch."""
+def fit(net: ExplainerNet, images: torch.Tensor, data: dict, epochs: int, path: Path,
+        scale: float = 1.0) -> float:
+    """Adam on the FastSHAP loss with normalised values; one checkpoint per epoch. Values are
+    fitted in units of ``scale`` (the spread of the labels), so a model whose logits move by
+    hundredths and one whose logits move by tens start the net at the same footing."""
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
     first, loss = 0, torch.tensor(float("nan"))
@@ -70,8 +74,8 @@ def fit(net: ExplainerNet, images: torch.Tensor, data: dict, epochs: int, path: 
         net.load_state_dict(state["net"]), opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
         first, loss = state["epoch"], torch.tensor(state.get("loss", float("nan")))
-    gap = data["ends"][:, 1] - data["ends"][:, 0]
-    target = data["values"] - data["ends"][:, :1]
+    gap = (data["ends"][:, 1] - data["ends"][:, 0]) / scale
+    target = (data["values"] - data["ends"][:, :1]) / scale
     for epoch in (bar := tqdm(range(first, epochs), initial=first, total=epochs, desc="fit")):
         order = torch.randperm(len(images), generator=torch.Generator().manual_seed(epoch))
         net.train()
@@ -103,8 +107,10 @@ def train_one(name: str, args: argparse.Namespace) -> dict:
     images = images_for(name, "train", args.images)
     data = labels(model, images, args.coalitions, CACHE / f"{tag}-labels.pt")
     net = ExplainerNet(len(model.labels), GRID)
-    last_loss = fit(net, images, data, args.epochs, CACHE / f"{tag}-{args.epochs}-fit.pt")
-    meta = {"classes": len(model.labels), "grid": list(GRID), "width": 32,
+    scale = float((data["values"] - data["ends"][:, None, 0]).std()) if args.scaled else 1.0
+    last_loss = fit(net, images, data, args.epochs,
+                    CACHE / f"{tag}-{args.epochs}{'-scaled' if args.scaled else ''}-fit.pt", scale)
+    meta = {"classes": len(model.labels), "grid": list(GRID), "width": 32, "scale": scale,
             "model": name, "model_sha256": weights_sha256(model.module),
             "train_images": args.images, "coalitions_per_image": args.coalitions,
             "epochs": args.epochs, "final_loss": last_loss,
@@ -131,8 +137,10 @@ def main() -> None:
     parser.add_argument("--shap-evals", type=int, default=1000)
     parser.add_argument("--permutations", type=int, default=16)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--scaled", action="store_true",
+                        help="fit values in units of the labels' spread (stored as 'scale')")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     for name in args.model:
         print(json.dumps(train_one(name, args), indent=2), flush=True)
 

@@ -34,6 +34,8 @@ def test_the_registry_knows_which_methods_run_batched():
 @pytest.mark.parametrize("method", batched_methods("image"))
 def test_batched_maps_equal_single_maps_on_a_tiny_model(method):
     model = conv_model(0)  # batch norms: the CAM's copy folds them
+    if not registry.explainer_entry(method).is_compatible(model):
+        pytest.skip(f"{method} is not offered for the tiny model (trained per model)")
     x = torch.rand(4, 3, 16, 16, generator=torch.Generator().manual_seed(1))
     assert_batch_equals_single(model, method, x, torch.tensor([0, 1, 2, 1]))
 

@@ -108,3 +108,53 @@ def test_pooling_and_top_k():
     scores = torch.arange(16.0).view(4, 4)
     assert pooled(scores, (2, 2)).tolist() == [10.0, 18.0, 42.0, 50.0]
     assert top_k_overlap(np.array([3, 2, 1, 0.]), np.array([3, 1, 2, 0.]), 2) == 0.5
+
+
+def test_batched_learned_maps_equal_single_maps(zoo):
+    """The audit and batch jobs' form (``batch_fn``) gives the registered method's maps."""
+    from explainers.audit.batch_maps import batch_maps
+
+    model = zoo("shortcut_cnn")
+    images = images_for("shortcut_cnn", "held_out", 3)
+    targets = torch.tensor([1, 0, 1])
+    maps = batch_maps(model, "learned_shap", model.preprocess(images), targets)
+    for image, target, found in zip(images, targets, maps):
+        single = explain(model, "learned_shap", image, target=int(target)).scores
+        np.testing.assert_allclose(found.numpy(), single, rtol=1e-4, atol=1e-6)
+
+
+def test_exact_fidelity_on_a_tiny_grid(zoo):
+    from explainers.image.learned_shap_fidelity import exact_fidelity
+
+    model = zoo("shortcut_cnn")
+    facts = exact_fidelity(model, images_for("shortcut_cnn", "held_out", 1), regions=4,
+                           shap_evals=64)
+    assert facts["coalitions"] == 16 and 0 <= facts["top_k_learned"] <= 1
+    assert -1 <= facts["spearman_learned"] <= 1 and facts["rel_error_learned"] >= 0
+
+
+def test_listed_for_exactly_the_models_it_was_trained_for(zoo):
+    """``cli.py methods --json`` names these models; each of them is offered the method."""
+    from explainers.image.learned_shap import TRAINED, WEIGHTS
+    from explainers.image.learned_shap_sets import TRAINED_MODELS
+
+    entry = explainer_entry("learned_shap")
+    assert entry.only_for == TRAINED == tuple(sorted(p.stem for p in WEIGHTS.glob("*.safetensors")))
+    assert set(TRAINED) <= set(TRAINED_MODELS)
+    assert all(entry.is_compatible(zoo(name)) for name in TRAINED)
+
+
+def test_a_model_without_an_explainer_is_told_it_is_not_available():
+    from explainers.registry import IncompatibleError
+    from workflows.methods import unavailable_notes
+
+    model = conv_model(0)
+    with pytest.raises(IncompatibleError, match="not available for this model"):
+        explain(model, "learned_shap", torch.rand(3, 16, 16), target=0)
+    assert any("Learned SHAP is not available" in note for note in unavailable_notes(model))
+
+
+def test_the_learned_map_says_it_is_learned_with_its_held_out_fidelity(zoo):
+    model = zoo("shortcut_cnn")
+    result = explain(model, "learned_shap", images_for("shortcut_cnn", "held_out", 1)[0])
+    assert result.extras["note"].startswith("Learned") and "held-out" in result.extras["note"]

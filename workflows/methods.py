@@ -24,4 +24,13 @@ def checked_methods(model: Classifier, names: str | tuple[str, ...] | list[str] 
     return tuple(dict.fromkeys(entry_for(name, model).name for name in asked))
 
 
-__all__ = ["checked_methods", "names_that_fit", "split_names"]
+def unavailable_notes(model: Classifier) -> list[str]:
+    """Why methods of the model's modality that say why (``why_not``) are not offered, e.g.
+    "Learned SHAP is not available for this model: ..."."""
+    from explainers.registry import explainer_entries
+
+    return [e.why_not(model) for e in explainer_entries(model.modality)
+            if e.why_not is not None and not e.is_compatible(model)]
+
+
+__all__ = ["checked_methods", "names_that_fit", "split_names", "unavailable_notes"]

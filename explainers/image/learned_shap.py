@@ -31,7 +31,7 @@ from torch import nn
 
 from explainers.image.perturbation import box_blur
 from explainers.image.region_game import BLUR
-from explainers.registry import MethodOutput, register_explainer
+from explainers.registry import IncompatibleError, MethodOutput, register_explainer
 from model_zoo import Classifier, ImageClassifier
 from model_zoo.digest import weights_sha256
 
@@ -96,17 +96,35 @@ def fits(model: Classifier) -> bool:
     return isinstance(model, ImageClassifier) and trained_for(model) is not None
 
 
-def batch_region_values(model: ImageClassifier, xs: torch.Tensor) -> tuple[torch.Tensor, dict]:
-    """(N, C, n) Shapley-style values of every class for N model-sized inputs, and the
-    explainer's facts: the explainer's forward plus one model call on 2N images (each
-    image and its fully blurred copy, for the efficiency gap v(1) - v(0))."""
+def why_not(model: Classifier) -> str:
+    """What a user reads where the learned explainer is not offered."""
+    which = ("these weights differ from the ones it was trained on"
+             if weights_path(model.name).is_file() else "no explainer was trained for it")
+    return (f"Learned SHAP is not available for this model: {which}; it is trained once per "
+            f"model, and ships for {', '.join(TRAINED)}")
+
+
+def values_and_logits(model: ImageClassifier, xs: torch.Tensor
+                      ) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    """(N, C, n) Shapley-style values of every class for N model-sized inputs, the (N, C)
+    logits and the explainer's facts: the explainer's forward plus one model call on 2N
+    images (each image and its fully blurred copy, for the efficiency gap v(1) - v(0))."""
+    if not fits(model):
+        raise IncompatibleError(why_not(model))
     net, meta = _load(str(weights_path(model.name)))
     xs = xs.float()
     blurred = torch.cat([box_blur(x[None], BLUR) for x in xs])
     with torch.inference_mode():
         ends = model.module(torch.cat([xs, blurred])).double()
-        raw = net(xs).double()
-    return efficient(raw, ends[:len(xs)] - ends[len(xs):]), meta
+        raw = net(xs).double() * meta.get("scale", 1.0)  # fitted in units of the labels' spread
+    logits = ends[:len(xs)]
+    return efficient(raw, logits - ends[len(xs):]), logits, meta
+
+
+def batch_region_values(model: ImageClassifier, xs: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """(N, C, n) values of every class for N model-sized inputs, and the facts."""
+    values, _, meta = values_and_logits(model, xs)
+    return values, meta
 
 
 def region_values(model: ImageClassifier, x: torch.Tensor) -> tuple[torch.Tensor, dict]:
@@ -115,18 +133,50 @@ def region_values(model: ImageClassifier, x: torch.Tensor) -> tuple[torch.Tensor
     return values[0], meta
 
 
+def fidelity_note(meta: dict) -> str:
+    """The caption a page shows under a learned map: that it is learned, and how faithful it
+    was on held-out images (measured at training, kept in the weights' metadata)."""
+    found = meta.get("fidelity")
+    if not found:
+        return "Learned (one pass), not computed for this image; held-out fidelity not measured"
+    k = max(1, meta["grid"][0] * meta["grid"][1] // 8)
+    return (f"Learned (one pass), not computed for this image. On {found['images']} held-out "
+            f"images: Spearman {found['spearman_vs_shapley']:.2f} with sampled Shapley "
+            f"(partition SHAP {found['partition_evals']}: "
+            f"{found['spearman_partition_vs_shapley']:.2f}), top-{k} overlap "
+            f"{found['top_k_vs_shapley']:.2f}")
+
+
+def spread(cells: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """(N, rows, cols) region values -> (N, H, W) maps, each value spread evenly over its
+    region's pixels (so a map sums to the region values' sum, v(1) - v(0))."""
+    rows, cols = cells.shape[-2:]
+    maps = F.interpolate(cells[:, None].float(), size=size, mode="nearest")[:, 0]
+    return maps * (rows * cols) / (size[0] * size[1])
+
+
+def learned_shap_batch(model: ImageClassifier, x: torch.Tensor,
+                       targets: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Maps (N, H, W) and logits (N, C) for a batch: one explainer forward and one model
+    forward on 2N images (the audit and batch jobs call this through ``batch_fn``)."""
+    values, logits, meta = values_and_logits(model, x)
+    targets = logits.argmax(1) if targets is None else torch.as_tensor(targets).long()
+    cells = values[torch.arange(len(x)), targets].view(len(x), *meta["grid"])
+    return spread(cells, tuple(x.shape[-2:])), logits.float()
+
+
 @register_explainer("learned_shap", title="Learned SHAP (FastSHAP, one pass)", modality="image",
-                    signed=True, fits=fits,
-                    summary="Shapley values of a grid of regions from a network trained for this "
-                            "model: one forward pass, learned, not computed per image. Trained "
+                    signed=True, fits=fits, why_not=why_not, only_for=TRAINED,
+                    batch_fn=learned_shap_batch,
+                    summary="Learned, not computed per image: Shapley values of a grid of "
+                            "regions from a network trained once for this model, in one "
+                            "forward pass. Trained "
                             f"for: {', '.join(TRAINED) or 'no model yet'}.")
 def learned_shap(model: ImageClassifier, x: torch.Tensor, target: int) -> MethodOutput:
     """Region values spread evenly over each region's pixels (so a map sums to v(1) - v(0))."""
     values, meta = region_values(model, x)
-    rows, cols = meta["grid"]
-    height, width = x.shape[-2:]
-    cell = values[target].view(1, 1, rows, cols).float()
-    scores = F.interpolate(cell, size=(height, width), mode="nearest")[0, 0]
-    scores = scores * (rows * cols) / (height * width)
+    cell = values[target].view(1, *meta["grid"])
+    scores = spread(cell, tuple(x.shape[-2:]))[0]
     return MethodOutput(scores=scores, model_evals=2,
-                        extras={"region_values": cell[0, 0].numpy()})
+                        extras={"region_values": cell[0].float().numpy(),
+                                "note": fidelity_note(meta)})
