@@ -79,5 +79,8 @@ def folded_net(model) -> nn.Module:
     (load 1.2): forward 16.4 -> 12.3 ms, forward+input-backward 48.2 -> 36.4 ms, a batch of
     16 forward 326 -> 189 ms. The input-gradient methods (saliency, gradient x input, IG)
     and the perturbation methods (occlusion, partition SHAP) run on it; this is their
-    margin over captum and shap, which run the model as given (``bench --only sidebyside``)."""
+    margin over captum and shap, which run the model as given (``bench --only sidebyside``).
+    A forward-only model (onnxruntime: nothing to fold or copy) runs as given."""
+    if getattr(model, "forward_only", ""):
+        return model.module
     return folded_module(model.module, model.target_layers)
