@@ -117,7 +117,7 @@ def _map_block(entry: MapEntry, styles) -> KeepTogether:
     rows = [["Parameters", params]] + [[schema.label(k), f"{v:.3f}"]
                                        for k, v in entry.scores.items()]
     if entry.faithfulness:
-        rows.append(["Faithfulness (ROAD)", entry.faithfulness])
+        rows.append(["Faithfulness against random maps", entry.faithfulness])
     if entry.sanity:
         rows.append(["Sanity check", entry.sanity])
     side = Table([[[_png_flowable(entry.overlay, 48), bar], _table(rows, [58, 47], size=8)]],

@@ -18,21 +18,20 @@ from components.case_keys import case_key
 from components.case_report import case_report_pdf
 from components.clinical_panels import clinical_panel, localisation_caption, technical_html
 from components.display import Display
-from components.facts import ROAD_NOTE, cost_caption, road_caption, sanity_verdict_badge
+from components.facts import cost_caption, sanity_verdict_badge
 from components.grid import data_uri, grid_html
 from components.sanity_controls import sanity_controls, sanity_request
+from components.two_families_view import TWO_FAMILIES_NOTE, two_families_lines
 from components.window_controls import window_controls
 from components.progress import model_calls
 from dashboard_cache import (cached_data, cached_explanation, cached_identity, cached_map_score,
                              cached_model, cached_panel_images, cached_probabilities,
-                             cached_random_score, cached_sanity_all, cached_work)
+                             cached_sanity_all, cached_work)
 from explainers import compatible_methods
-from explainers.metrics import schema
-from explainers.metrics.case import road_numbers
 from explainers.metrics.localisation import localisation_scores
-from explainers.metrics.road_verdict import verdict as road_verdict
 from explainers.metrics.sanity import blocks_to_randomise
 from explainers.metrics.sanity_verdict import RULE as SANITY_RULE
+from explainers.metrics.two_families import two_families_payload
 from inputs.dicom import DicomError, is_dicom, read_dicom
 from inputs.grey import dicom_case, model_tensor, picture_case
 from inputs.image_io import ImageDecodeError
@@ -130,9 +129,10 @@ with model_col:
                             max_selections=MAX_METHODS)
     mask_upload = st.file_uploader("Ground-truth mask (PNG or DICOM SEG, optional)",
                                    key=case_key("clinical_mask", source_id))
-    st.toggle("Faithfulness against random maps (ROAD)", key="clinical_faithfulness",
-              help="Each map's ROAD curves against 4 random maps of this image, with a "
-                   "verdict in words: a few seconds per map, computed once.")
+    st.toggle("Faithfulness against random maps", key="clinical_faithfulness",
+              help="Each map under ROAD and region perturbation, each against 4 random maps "
+                   "made from the map itself, with a verdict in words only when both agree: "
+                   "a few seconds per map, computed once.")
 
 mask, uploaded_truth = None, ""
 if mask_upload is not None:
@@ -205,13 +205,13 @@ def clinical_grid(sanity: dict) -> tuple[list, list]:
         lines = [cost_caption(result), localisation_caption(scores) if scores else ""]
         verdict = None
         if faithful:
-            with status:  # the case's random maps once, then this map's ROAD curves
-                baseline = cached_random_score(model_name, item, target)
-                curves = cached_map_score(model_name, method, item, target, (), "value",
+            with status:  # ROAD and region perturbation, each against the map's matched null
+                report = cached_map_score(model_name, method, item, target, (), "value",
                                           result.scores)
-            road, verdict = road_numbers(curves, baseline), road_verdict(curves, baseline).text
-            lines += [road_caption(road[schema.ROAD_MORF_AUC], road[schema.ROAD_LERF_AUC]), verdict]
-            scores |= road
+            lines += two_families_lines(report)
+            verdict = report.verdict.text
+            scores |= {k: v for k, v in two_families_payload(report).items()
+                       if isinstance(v, float)}
         checked = sanity.get(method)
         drawn = cached_panel_images((model_name, item.digest, method, target),
                                     (astuple(display), voi_key), display, view,
@@ -240,7 +240,7 @@ report_maps = draw({})
 st.caption(f"The model's input uses the file's own window ({window_text(case.model_voi)}); "
            "the viewing window only changes how the image and maps are drawn.")
 if faithful:
-    st.caption(ROAD_NOTE)
+    st.caption(TWO_FAMILIES_NOTE)
 
 st.subheader("Sanity check")
 st.caption(f"Cascading randomisation (Adebayo et al. 2018): the blocks of {model_name} are "

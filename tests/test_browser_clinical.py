@@ -129,9 +129,10 @@ def test_clinician_path(tmp_path, artifacts):
         page.screenshot(path=str(artifacts / "browser_clinical.png"), full_page=True)
         html = page.content()
         assert page.locator('[data-testid="stException"]').count() == 0
-        # the verdicts: ROAD under every map, then the sanity check's badges, in the report too
-        page.get_by_text("Faithfulness against random maps (ROAD)").click()
-        wait_for_grid(page, "random on this image")
+        # the verdicts: two families under every map, then the sanity check's badges, in the
+        # report too
+        page.get_by_text("Faithfulness against random maps").click()
+        wait_for_grid(page, "Region MoRF")
         page.get_by_role("button", name="Run the sanity check for these maps").click()
         page.locator(f"{GRID} .badge").first.wait_for(timeout=TIMEOUT_MS)
         page.locator(".stPlotlyChart").first.wait_for(timeout=TIMEOUT_MS)
@@ -141,8 +142,8 @@ def test_clinician_path(tmp_path, artifacts):
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report)).pages)
     words = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(
         io.BytesIO(checked)).pages).split())
-    assert "Faithfulness (ROAD)" in words and "Sanity check" in words
-    assert words.count("random on this image") == 3  # the page's three default maps
+    assert "Faithfulness against random maps" in words and "Sanity check" in words
+    assert words.count("on this image") == 3  # the page's three default maps
     for secret in SECRET_STRINGS:
         assert secret.encode() not in checked and secret not in words
     assert report.startswith(b"%PDF") and "Input pixel SHA-256" in text and "manual" in text

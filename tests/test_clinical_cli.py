@@ -99,7 +99,7 @@ def test_report_has_facts_and_no_identifier(scan, tmp_path, cli):
     from explainers.metrics.schema import ROAD_MORF_AUC, label
 
     for fact in ("Weights SHA-256", "Input pixel SHA-256", "Grad-CAM", "Integrated Gradients",
-                 label("pointing_game"), label(ROAD_MORF_AUC), "Faithfulness (ROAD)",
+                 label("pointing_game"), label(ROAD_MORF_AUC), "Faithfulness against random maps",
                  "random on this image",
                  "FULL: centre 2048", "lesion", "torch"):
         assert fact in words, fact

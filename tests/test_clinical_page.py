@@ -119,10 +119,11 @@ def test_faithfulness_is_road_against_random_maps_with_a_verdict_per_map():
     assert not app.exception, app.exception
     body = grid(app)
     assert body.count("ROAD MoRF") == 2 and "deletion AUC" not in body
-    verdicts = re.findall(r"(Beats random|Cannot tell from random|Worse than random) on this "
-                          r"image \(ROAD gap [+-]\d\.\d\d vs random [+-]0\.00", body)
+    assert body.count("Region MoRF") == 2
+    verdicts = re.findall(r"(beats random|from random on this image|than random on this image) under both"
+                          r"|families disagree on this image", body)
     assert len(verdicts) == 2, body
-    assert any("noisy linear imputation" in c.value for c in app.caption)
+    assert any("region perturbation (Samek" in c.value for c in app.caption)
 
 
 def test_sanity_check_puts_a_verdict_on_every_map_and_draws_the_curve():

@@ -11,7 +11,8 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # a full page through AppTest
 
-VERDICT = re.compile(r"(Beats random|Cannot tell from random|Worse than random) on this image")
+VERDICT = re.compile(r"(Faithful|Cannot tell from random|Worse than random) on this image|"
+                     r"families disagree on this image")
 
 
 def grid_text(app: AppTest, index: int = 0) -> str:

@@ -142,10 +142,10 @@ def test_cli_explain_takes_several_methods(sample_files):
 
     from tests.test_cli import cli
 
-    run = cli("explain", "--model", "mobilenet_v2", "--method", "gradcam,saliency,rise",
+    run = cli("explain", "--model", "mobilenet_v2", "--method", "gradcam,saliency,eigencam",
               "--input", str(sample_files["chelsea"]), "--json")
     assert run.returncode == 0, run.stderr
     rows = {r["method"]: r for r in json.loads(run.stdout)["results"]}
     pair = ["gradcam", "saliency"]
     assert rows["gradcam"]["shared_with"] == pair == rows["saliency"]["shared_with"]
-    assert rows["rise"]["shared_with"] == [] and rows["gradcam"]["shape"] == [300, 451]
+    assert rows["eigencam"]["shared_with"] == [] and rows["gradcam"]["shape"] == [300, 451]
