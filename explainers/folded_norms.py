@@ -83,4 +83,13 @@ def folded_net(model) -> nn.Module:
     A forward-only model (onnxruntime: nothing to fold or copy) runs as given."""
     if getattr(model, "forward_only", ""):
         return model.module
-    return folded_module(model.module, model.target_layers)
+    return folded_module(model.module, lambda copy: cam_layers(model, copy))
+
+
+def cam_layers(model, copy: nn.Module) -> list[nn.Module]:
+    """The CAM layers of ``copy``; none for a network without them (its ``target_layers``
+    fails on it: it offers no CAM method, so there is nothing to keep unfolded)."""
+    try:
+        return list(model.target_layers(copy))
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return []

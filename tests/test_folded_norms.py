@@ -57,3 +57,15 @@ def test_cam_on_the_folded_copy_matches_the_unfolded_model_and_leaves_it_alone(z
     after = model.module.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert all(not m._forward_hooks for m in model.module.modules())
+
+
+def test_a_network_without_cam_layers_is_folded_whole():
+    from explainers.folded_norms import folded_net
+    from tests.tiny_models import tiny_image_model
+
+    model = tiny_image_model(conv_bn_net(), (8, 8), 2)  # no .features: no CAM layer
+    x = torch.rand(2, 3, 8, 8)
+    net = folded_net(model)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in net.modules())
+    assert torch.allclose(net(x), model.module(x), atol=1e-5)
+    assert any(isinstance(m, nn.BatchNorm2d) for m in model.module.modules())  # shared: untouched
