@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from explainers.folded_norms import folded_net
 from explainers.image.perturbation import box_blur
 from explainers.image.region_game import BLUR
 from explainers.registry import IncompatibleError, MethodOutput, register_explainer
@@ -126,8 +127,8 @@ def values_and_logits(model: ImageClassifier, xs: torch.Tensor
     net, meta = _load(str(weights_path(model.name)))
     xs = xs.float()
     blurred = torch.cat([box_blur(x[None], BLUR) for x in xs])
-    with torch.inference_mode():
-        ends = model.module(torch.cat([xs, blurred])).double()
+    with torch.inference_mode():  # the model's folded net: the same logits, faster
+        ends = folded_net(model)(torch.cat([xs, blurred])).double()
         raw = net(xs.contiguous(memory_format=torch.channels_last)).double() * meta.get(
             "scale", 1.0)  # fitted in units of the labels' spread
     logits = ends[:len(xs)]
