@@ -18,6 +18,9 @@ def test_counterfactual_digit_and_proponents(artifacts):
         page.get_by_text("What would have to change?").wait_for(timeout=TIMEOUT_MS)
         page.get_by_role("button", name="Search the latent space").click()
         page.get_by_text("3 → 8: the model gives 8").wait_for(timeout=TIMEOUT_MS)
+        # the sentence can arrive a moment before the images it describes
+        page.locator('[data-testid="stImageCaption"]',
+                     has_text="counterfactual · model says 8").first.wait_for(timeout=TIMEOUT_MS)
         captions = page.locator('[data-testid="stImageCaption"]').all_text_contents()
         assert any(c.startswith("counterfactual · model says 8") for c in captions), captions
         page.get_by_text("Through the generator").scroll_into_view_if_needed()

@@ -36,7 +36,7 @@ def test_batched_outputs_match_one_pass_and_report_every_chunk():
     assert torch.allclose(out, net(x).detach(), atol=1e-6)
     assert fractions == [16 / 37, 32 / 37, 1.0]
     made = generated_outputs(net, lambda a, b: x[a:b], total=37, batch=10)
-    assert torch.allclose(made, out)
+    assert torch.allclose(made, out, atol=1e-6)  # other chunks: other summation orders
 
 
 def test_spearman_known_values():
