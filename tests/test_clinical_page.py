@@ -120,8 +120,8 @@ def test_faithfulness_is_road_against_random_maps_with_a_verdict_per_map():
     body = grid(app)
     assert body.count("ROAD MoRF") == 2 and "deletion AUC" not in body
     assert body.count("Region MoRF") == 2
-    verdicts = re.findall(r"(beats random|from random on this image|than random on this image) under both"
-                          r"|families disagree on this image", body)
+    verdicts = re.findall(r"(beats random|from random on this image|than random on this image)"
+                          r" under both|families disagree on this image", body)
     assert len(verdicts) == 2, body
     assert any("region perturbation (Samek" in c.value for c in app.caption)
 

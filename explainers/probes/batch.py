@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from explainers.audit.batch_maps import batch_maps
+from explainers.folded_norms import folded_net
 from explainers.probes.regions import placebo
 from explainers.probes.registry import ProbeError
 from explainers.probes.spec import ProbeSpec
@@ -158,8 +159,6 @@ class ProbeBatch:
         """Softmax probabilities, ``chunk`` images per forward pass, through the model with
         its batch norms folded into the convolutions (the same function: explainers/
         folded_norms.py; eval-mode batch norm was 35 % of MobileNetV2's forward here)."""
-        from explainers.folded_norms import folded_net
-
         net, parts = folded_net(self.model), []
         for start in range(0, len(images), self.chunk):
             with torch.inference_mode():
