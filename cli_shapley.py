@@ -10,10 +10,10 @@ from cli_common import CliError, emit
 
 def lesson_image(model_name: str, index: int):
     """A held-out image of the model's own data (the learned explainer never saw it)."""
-    from explainers.image.learned_shap_sets import TRAINED_MODELS, images_for
+    from explainers.image.learned_shap_sets import LESSON_MODELS, images_for
 
-    if model_name not in TRAINED_MODELS:
-        raise CliError(f"the lesson runs on {', '.join(TRAINED_MODELS)}")
+    if model_name not in LESSON_MODELS:
+        raise CliError(f"the lesson runs on {', '.join(LESSON_MODELS)}")
     return images_for(model_name, "held_out", index + 1)[index]
 
 

@@ -7,7 +7,7 @@ from components.shapley_view import (GRID_COLOUR, cost_table, error_figure, fina
                                      grid_overlay, values_figure)
 from dashboard_cache import cached_model
 from explainers.image.learned_shap import trained_for
-from explainers.image.learned_shap_sets import TRAINED_MODELS, images_for
+from explainers.image.learned_shap_sets import LESSON_MODELS, images_for
 from explainers.image.shapley_lesson import GRIDS, Lesson, exact_costs
 from navigation import app_page
 
@@ -20,7 +20,7 @@ st.caption("A region's Shapley value is its average contribution to the model's 
            "chart shows how close each gets as its evaluations arrive.")
 left, right = st.columns(2)
 with left:
-    model_name = st.selectbox("Model", TRAINED_MODELS, key="shapley_model")
+    model_name = st.selectbox("Model", LESSON_MODELS, key="shapley_model")
     index = st.slider("Held-out image", 0, 11, 0, key="shapley_image")
 with right:
     regions = st.select_slider("Regions (n)", list(GRIDS), value=9, key="shapley_regions")

@@ -24,6 +24,7 @@ from safetensors.torch import save_file
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from explainers.folded_norms import folded_net  # noqa: E402
 from explainers.image import learned_shap  # noqa: E402
 from explainers.image.learned_shap import ExplainerNet, efficient, weights_path  # noqa: E402
 from explainers.image.learned_shap_fidelity import fidelity  # noqa: E402
@@ -35,16 +36,20 @@ from model_zoo.digest import weights_sha256  # noqa: E402
 
 CACHE = Path.home() / ".cache" / "learned_shap"
 GRID = (8, 8)
+SAVE_EVERY = 64  # images between label checkpoints
 
 
 def labels(model, images: torch.Tensor, coalitions: int, path: Path) -> dict[str, torch.Tensor]:
-    """Masks (N, K, n) and logits v(S) (N, K, C), v(0) and v(1) (N, C); resumable by chunk."""
-    n, chunk = GRID[0] * GRID[1], 16
+    """Masks (N, K, n) and logits v(S) (N, K, C), v(0) and v(1) (N, C); resumable: saved
+    every ``SAVE_EVERY`` images, computed a few images at a time (fewer for large inputs)."""
+    n = GRID[0] * GRID[1]
+    chunk = max(1, 16 * 64 * 64 // (images.shape[-2] * images.shape[-1]))  # 16 at 64 px, 1 at 224
     done = torch.load(path) if path.is_file() else {"masks": [], "values": [], "ends": []}
     rng = np.random.default_rng(0)
     all_masks = [kernel_coalitions(n, coalitions, rng) for _ in range(len(images))]
-    with tqdm(total=len(images), initial=chunk * len(done["masks"]), desc="labels") as bar:
-        for start in range(chunk * len(done["masks"]), len(images), chunk):
+    first = sum(len(m) for m in done["masks"])
+    with tqdm(total=len(images), initial=first, desc="labels") as bar:
+        for start in range(first, len(images), chunk):
             xs = images[start:start + chunk]
             masks = torch.from_numpy(np.stack(all_masks[start:start + chunk]))
             ends = torch.stack([torch.zeros(n), torch.ones(n)]).bool()
@@ -52,11 +57,12 @@ def labels(model, images: torch.Tensor, coalitions: int, path: Path) -> dict[str
                                              torch.cat([ends, m]), GRID)
                                for x, m in zip(xs, masks)])
             with torch.inference_mode():
-                out = model.module(batch).view(len(xs), coalitions + 2, -1)
+                out = folded_net(model)(batch).view(len(xs), coalitions + 2, -1)
             done["masks"].append(masks)
             done["values"].append(out[:, 2:].clone())
             done["ends"].append(out[:, :2].clone())
-            torch.save(done, path)
+            if (start + len(xs)) % SAVE_EVERY < chunk or start + len(xs) == len(images):
+                torch.save(done, path)
             bar.update(len(xs))
     return {k: torch.cat(v) for k, v in done.items()}
 
@@ -106,11 +112,13 @@ def train_one(name: str, args: argparse.Namespace) -> dict:
             p.unlink()
     images = images_for(name, "train", args.images)
     data = labels(model, images, args.coalitions, CACHE / f"{tag}-labels.pt")
-    net = ExplainerNet(len(model.labels), GRID)
+    net = ExplainerNet(len(model.labels), GRID, pooled=args.pooled)
     scale = float((data["values"] - data["ends"][:, None, 0]).std()) if args.scaled else 1.0
     last_loss = fit(net, images, data, args.epochs,
-                    CACHE / f"{tag}-{args.epochs}{'-scaled' if args.scaled else ''}-fit.pt", scale)
+                    CACHE / f"{tag}-{args.epochs}{'-scaled' if args.scaled else ''}"
+                          f"{'-pooled' if args.pooled else ''}-fit.pt", scale)
     meta = {"classes": len(model.labels), "grid": list(GRID), "width": 32, "scale": scale,
+            "pooled": args.pooled,
             "model": name, "model_sha256": weights_sha256(model.module),
             "train_images": args.images, "coalitions_per_image": args.coalitions,
             "epochs": args.epochs, "final_loss": last_loss,
@@ -139,6 +147,9 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--scaled", action="store_true",
                         help="fit values in units of the labels' spread (stored as 'scale')")
+    parser.add_argument("--pooled", action="store_true",
+                        help="the explainer reads the input averaged to 4 x 4 pixels a region "
+                             "(a quarter of the net's cost on 64 x 64 images)")
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     for name in args.model:

@@ -107,7 +107,20 @@ def test_learned_map_ranks_regions_like_sampled_shapley(zoo):
 def test_pooling_and_top_k():
     scores = torch.arange(16.0).view(4, 4)
     assert pooled(scores, (2, 2)).tolist() == [10.0, 18.0, 42.0, 50.0]
+    uneven = torch.arange(25.0).view(5, 5)  # 5 px on a 2 x 2 grid: cells of 3 and 2 px
+    assert pooled(uneven, (2, 2)).sum() == uneven.sum()
     assert top_k_overlap(np.array([3, 2, 1, 0.]), np.array([3, 1, 2, 0.]), 2) == 0.5
+
+
+def test_spread_keeps_each_region_value_where_the_grid_does_not_divide_the_image():
+    from explainers.image.learned_shap import spread
+
+    cells = torch.randn(2, 8, 8, dtype=torch.float64)
+    maps = spread(cells, (28, 28))  # a digit: regions of 3 and 4 px
+    assert maps.shape == (2, 28, 28)
+    for one, found in zip(cells, maps):
+        np.testing.assert_allclose(pooled(found, (8, 8)), one.flatten().numpy(), rtol=1e-5,
+                                   atol=1e-6)
 
 
 def test_batched_learned_maps_equal_single_maps(zoo):

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.slow  # full pages through AppTest
 
 
 def test_a_model_without_an_explainer_says_learned_shap_is_not_available():
-    app = run_image_page(image_methods=["gradcam"], image_faithfulness=False)
+    app = run_image_page(image_model="efficientnet_lite0", image_methods=["gradcam"],
+                         image_faithfulness=False)
     assert not app.exception, app.exception
     notes = [c.value for c in app.caption]
     assert any(n.startswith("Learned SHAP is not available for this model") for n in notes)

@@ -10,7 +10,7 @@ import torch
 
 from explainers.image.learned_shap import region_values
 from explainers.image.partition_shap import partition_shap
-from explainers.image.region_game import RegionGame
+from explainers.image.region_game import RegionGame, pool_to_grid
 from explainers.image.shapley_estimators import permutation_estimates
 from explainers.metrics.rank import spearman
 from explainers.metrics.road import road_curves
@@ -19,9 +19,7 @@ from model_zoo import ImageClassifier
 
 def pooled(scores: torch.Tensor, grid: tuple[int, int]) -> np.ndarray:
     """An (H, W) pixel map summed over each grid cell: (rows * cols,) region values."""
-    rows, cols = grid
-    h, w = scores.shape
-    return scores.reshape(rows, h // rows, cols, w // cols).sum((1, 3)).flatten().double().numpy()
+    return pool_to_grid(scores, grid)
 
 
 def top_k_overlap(a: np.ndarray, b: np.ndarray, k: int) -> float:
@@ -54,7 +52,7 @@ def image_fidelity(model: ImageClassifier, image: torch.Tensor, shap_evals: int,
     shap_s = time.perf_counter() - started
     partition = pooled(shap_map, grid)
     k = max(1, len(learned) // 8)
-    pixel_map = torch.from_numpy(learned).float().view(1, 1, *grid)
+    pixel_map = torch.from_numpy(learned).float().view(1, 1, *grid)  # ROAD reads its order only
     pixel_map = torch.nn.functional.interpolate(pixel_map, size=x.shape[-2:], mode="nearest")[0, 0]
     return {"spearman_vs_shapley": spearman(learned, reference),
             "spearman_vs_partition": spearman(learned, partition),

@@ -7,6 +7,8 @@ Regions are the cells of a ``rows`` x ``cols`` grid over the model input, row by
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -17,9 +19,24 @@ from model_zoo import ImageClassifier
 BLUR = 128
 
 
+@lru_cache(maxsize=64)
+def region_index(grid: tuple[int, int], size: tuple[int, int]) -> torch.Tensor:
+    """(H, W) region number of every pixel, the same cells ``region_images`` shows (a side
+    that the grid does not divide gets cells one pixel apart in size). Cached: read only."""
+    cells = torch.arange(grid[0] * grid[1], dtype=torch.float32).view(1, 1, *grid)
+    return F.interpolate(cells, size=size, mode="nearest")[0, 0].long()
+
+
+def pool_to_grid(scores: torch.Tensor, grid: tuple[int, int]) -> np.ndarray:
+    """An (H, W) pixel map summed within each region: (rows * cols,) values."""
+    index = region_index(tuple(grid), tuple(scores.shape)).flatten()
+    return torch.bincount(index, scores.flatten().double(), grid[0] * grid[1]).numpy()
+
+
 def region_images(x: torch.Tensor, filled: torch.Tensor, masks: torch.Tensor,
                   grid: tuple[int, int]) -> torch.Tensor:
-    """(K, 3, H, W): ``x`` (1 or N images) shown where each (K, n) mask is True, ``filled`` elsewhere."""
+    """(K, 3, H, W): ``x`` (1 or N images) shown where each (K, n) mask is True, ``filled``
+    elsewhere."""
     shown = masks.float().view(len(masks), 1, *grid)
     shown = F.interpolate(shown, size=tuple(x.shape[-2:]), mode="nearest")
     return filled + shown * (x - filled)
