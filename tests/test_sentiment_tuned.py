@@ -44,10 +44,38 @@ def test_overlay_rejects_names_the_model_does_not_have():
         minilm.overlay_fine_tuned(torch.nn.Linear(2, 2), {"nope.weight": torch.zeros(2, 2)})
 
 
-@pytest.mark.parametrize("text, label", [  # written for this test, never trained or tuned on
+TEACHER_SENTENCES = [  # written for these tests, never trained or tuned on
     ("The staff were kind and the room was spotless; we loved our stay.", "positive"),
     ("My order arrived broken and nobody answered my emails.", "negative"),
-])
-def test_tuned_model_reads_clear_sentences(zoo, text, label):
+    ("The staff were kind and the room was spotless.", "positive"),
+    ("This is the best pizza I have ever had.", "positive"),
+    ("The battery died after two days, what a waste of money.", "negative"),
+    ("I would happily buy this again.", "positive"),
+    ("The film was boring and far too long.", "negative"),
+    ("What a wonderful surprise, thank you so much!", "positive"),
+    ("The service was slow and the food was cold.", "negative"),
+    ("Great value, works perfectly.", "positive"),
+    ("I regret buying this phone.", "negative"),
+    ("The concert was fantastic.", "positive"),
+    ("The hotel was dirty and noisy.", "negative"),
+    ("Our guide was friendly and very helpful.", "positive"),
+    ("The app keeps crashing and support is useless.", "negative"),
+    ("A beautiful, moving story with great acting.", "positive"),
+    ("Terrible customer service, never again.", "negative"),
+    ("The room was clean and quiet.", "positive"),
+    ("This was not worth the price.", "negative"),
+    ("Not bad at all, I enjoyed it.", "positive"),
+    ("The delivery was quick and the packaging was neat.", "positive"),
+    ("The instructions were confusing and parts were missing.", "negative"),
+    ("She gave a brilliant talk.", "positive"),
+    ("I hated every minute of it.", "negative"),
+]
+
+
+def test_tuned_model_reads_clear_sentences_a_teacher_might_type(zoo):
+    """At least 22 of the 24 right. Both shipped models miss "The staff were kind and the room
+    was spotless." (docs/sentiment.md); a model that reads clear sentences worse fails."""
     model = zoo("minilm_sentiment")
-    assert model.labels[int(np.argmax(probabilities(model, text)))] == label
+    wrong = [text for text, label in TEACHER_SENTENCES
+             if model.labels[int(np.argmax(probabilities(model, text)))] != label]
+    assert len(wrong) <= 2, wrong
