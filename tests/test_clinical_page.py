@@ -126,6 +126,28 @@ def test_faithfulness_is_road_against_random_maps_with_a_verdict_per_map():
     assert any("region perturbation (Samek" in c.value for c in app.caption)
 
 
+def test_faithfulness_survives_a_second_upload_and_a_toggle_off_and_on():
+    """Odd order: scores on, a new scan, scores off, scores on again; each state draws the
+    scan it shows, and switching the scores back on recomputes nothing already scored."""
+    app = clinical_page(clinical_faithfulness=True)
+    uploader(app, "clinical_upload").set_value(("ct.dcm", bundled("CT_small.dcm"),
+                                                "application/dicom")).run()
+    assert not app.exception and not app.error
+    assert grid(app).count("Region MoRF") == 2
+    uploader(app, "clinical_upload").set_value(("mr.dcm", bundled("MR_small.dcm"),
+                                                "application/dicom")).run()
+    assert not app.exception and not app.error
+    scored = grid(app)
+    assert scored.count("ROAD MoRF") == 2 and scored.count("Region MoRF") == 2
+    app.toggle(key="clinical_faithfulness").set_value(False).run()
+    assert not app.exception and "ROAD MoRF" not in grid(app)
+    assert grid(app).count("<figure") == 2
+    calls = model_calls(app)
+    app.toggle(key="clinical_faithfulness").set_value(True).run()
+    assert not app.exception and not app.error
+    assert grid(app).count("Region MoRF") == 2 and model_calls(app) == calls
+
+
 def test_sanity_check_puts_a_verdict_on_every_map_and_draws_the_curve():
     import dashboard_cache
 
