@@ -7,7 +7,10 @@ Measured (one thread, quiet machine, medians of 300): learned SHAP's explainer n
 favour of torch.compile / torch.export, but torch.compile costs seconds of compiling per
 shape and torch.export's module ran slower than eager here (0.91 -> 1.09 ms); torch is
 pinned (torch==2.13.0), where tracing works. A network that does not trace, or whose
-traced output differs from its own, runs as given.
+traced output differs from its own, runs as given. A trace records the path one input took:
+use it only for networks without data-dependent branches (learned SHAP calls it for the
+bundled models its explainers were trained for, checked by weights digest, and for those
+explainers).
 
 Tracing never changes the module (no hooks, no mode change), so a cached model shared by
 every session can be traced; the frozen copy is shared the same way (it holds no state).
