@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -146,7 +147,7 @@ def arguments() -> argparse.Namespace:
 def main() -> None:
     args = arguments()
     torch.manual_seed(SEED)
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))  # 1 unless asked
     frame = rows(args.tweets)
     base = load_file(args.base)  # read before --out may overwrite it
     model, tokenizer, cut = tunable_model(args.layers)

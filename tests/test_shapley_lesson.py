@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
@@ -35,8 +36,10 @@ def test_estimators_close_in_on_exact_for_four_regions(zoo):
     assert first.evals == 5 and final["Permutation sampling"].evals == 60
 
 
-def test_lesson_page_runs_and_keeps_its_result():
+@pytest.mark.parametrize("model", ["shortcut_cnn", "digit_cnn"])  # digits: 28 px, uneven cells
+def test_lesson_page_runs_and_keeps_its_result(model):
     app = AppTest.from_file(str(ROOT / "pages" / "shapley.py"), default_timeout=TIMEOUT)
+    app.session_state["shapley_model"] = model
     app.session_state["shapley_regions"] = 6
     app.session_state["shapley_budget"] = 64
     app.run()
@@ -49,6 +52,8 @@ def test_lesson_page_runs_and_keeps_its_result():
     assert set(rows["method"]) == set(METHODS)
     assert len(app.dataframe[1].value) == 13  # n = 4 .. 16
     assert any("learned, not computed" in c.value for c in app.caption)
+    errors = rows.set_index("method")["error vs exact"].astype(float)
+    assert np.isfinite(errors).all() and errors["KernelSHAP"] < 1
 
 
 def test_cli_shapley_json(capsys):
