@@ -10,10 +10,10 @@ import torch
 
 from explainers import explain, explainer_entry
 from explainers.image.learned_shap import efficient, trained_for
-from explainers.image.learned_shap_fidelity import permutation_shapley, pooled, top_k_overlap
+from explainers.image.learned_shap_fidelity import permutation_shapley, top_k_overlap
 from explainers.image.learned_shap_sets import images_for
 from explainers.image.region_game import (RegionGame, all_coalitions, exact_shapley,
-                                          kernel_coalitions, region_images)
+                                          kernel_coalitions, pool_to_grid, region_images)
 from explainers.image.shapley_estimators import kernel_estimates, permutation_estimates
 from explainers.metrics.rank import spearman
 from model_zoo.classifier import ImageClassifier
@@ -106,9 +106,9 @@ def test_learned_map_ranks_regions_like_sampled_shapley(zoo):
 
 def test_pooling_and_top_k():
     scores = torch.arange(16.0).view(4, 4)
-    assert pooled(scores, (2, 2)).tolist() == [10.0, 18.0, 42.0, 50.0]
+    assert pool_to_grid(scores, (2, 2)).tolist() == [10.0, 18.0, 42.0, 50.0]
     uneven = torch.arange(25.0).view(5, 5)  # 5 px on a 2 x 2 grid: cells of 3 and 2 px
-    assert pooled(uneven, (2, 2)).sum() == uneven.sum()
+    assert pool_to_grid(uneven, (2, 2)).sum() == uneven.sum()
     assert top_k_overlap(np.array([3, 2, 1, 0.]), np.array([3, 1, 2, 0.]), 2) == 0.5
 
 
@@ -119,7 +119,7 @@ def test_spread_keeps_each_region_value_where_the_grid_does_not_divide_the_image
     maps = spread(cells, (28, 28))  # a digit: regions of 3 and 4 px
     assert maps.shape == (2, 28, 28)
     for one, found in zip(cells, maps):
-        np.testing.assert_allclose(pooled(found, (8, 8)), one.flatten().numpy(), rtol=1e-5,
+        np.testing.assert_allclose(pool_to_grid(found, (8, 8)), one.flatten().numpy(), rtol=1e-5,
                                    atol=1e-6)
 
 

@@ -9,7 +9,8 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from explainers.image.learned_shap_sets import images_for
-from explainers.image.shapley_lesson import METHODS, Lesson, pool_to_grid, region_index
+from explainers.image.region_game import pool_to_grid, region_index
+from explainers.image.shapley_lesson import METHODS, Lesson
 from tests.conftest import ROOT
 from tests.test_app import TIMEOUT
 

@@ -136,8 +136,7 @@ def values_and_logits(model: ImageClassifier, xs: torch.Tensor
         raise IncompatibleError(why_not(model))
     net, meta = _load(str(weights_path(model.name)))
     xs = xs.float()
-    blurred = box_blur(xs, BLUR) if len(xs) == 1 else torch.cat(
-        [box_blur(x[None], BLUR) for x in xs])
+    blurred = box_blur(xs, BLUR)
     # both networks traced and frozen per shape: the same outputs, less Python per call
     ends = frozen_forward(folded_net(model), torch.cat([xs, blurred])).double()
     raw = frozen_forward(net, xs.contiguous(memory_format=torch.channels_last)).double()

@@ -17,11 +17,6 @@ from explainers.metrics.road import road_curves
 from model_zoo import ImageClassifier
 
 
-def pooled(scores: torch.Tensor, grid: tuple[int, int]) -> np.ndarray:
-    """An (H, W) pixel map summed over each grid cell: (rows * cols,) region values."""
-    return pool_to_grid(scores, grid)
-
-
 def top_k_overlap(a: np.ndarray, b: np.ndarray, k: int) -> float:
     """Share of the k highest regions of ``a`` that are among the k highest of ``b``."""
     return len(set(np.argsort(-a)[:k]) & set(np.argsort(-b)[:k])) / k
@@ -50,7 +45,7 @@ def image_fidelity(model: ImageClassifier, image: torch.Tensor, shap_evals: int,
     started = time.perf_counter()
     shap_map = partition_shap(model, x, target, max_evals=shap_evals).scores
     shap_s = time.perf_counter() - started
-    partition = pooled(shap_map, grid)
+    partition = pool_to_grid(shap_map, grid)
     k = max(1, len(learned) // 8)
     pixel_map = torch.from_numpy(learned).float().view(1, 1, *grid)  # ROAD reads its order only
     pixel_map = torch.nn.functional.interpolate(pixel_map, size=x.shape[-2:], mode="nearest")[0, 0]

@@ -15,15 +15,15 @@ FILLS = ("black", "blur", "mean")
 
 
 def box_blur(x: torch.Tensor, kernel: int) -> torch.Tensor:
-    """A (1, 3, H, W) image box-blurred with a ``kernel`` x ``kernel`` window.
+    """(N, 3, H, W) images, each box-blurred with a ``kernel`` x ``kernel`` window.
 
     OpenCV's ``blur`` (reflected borders), so it is exactly shap's ``Image("blur(k,k)")`` fill.
     """
     import cv2
 
-    hwc = np.ascontiguousarray(x[0].permute(1, 2, 0).numpy(), dtype=np.float32)
-    blurred = cv2.blur(hwc, (int(kernel), int(kernel)))
-    return torch.from_numpy(np.ascontiguousarray(blurred)).permute(2, 0, 1)[None]
+    blurred = [cv2.blur(np.ascontiguousarray(image.permute(1, 2, 0).numpy(), dtype=np.float32),
+                        (int(kernel), int(kernel))) for image in x]
+    return torch.from_numpy(np.ascontiguousarray(np.stack(blurred))).permute(0, 3, 1, 2)
 
 
 def fill_image(x: torch.Tensor, fill: str, kernel: int) -> torch.Tensor:

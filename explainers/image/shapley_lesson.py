@@ -15,8 +15,7 @@ import torch
 
 from explainers.image.learned_shap import region_values, spread, trained_for
 from explainers.image.partition_shap import partition_shap
-from explainers.image.region_game import (RegionGame, all_coalitions, exact_shapley,  # noqa: F401
-                                          pool_to_grid, region_index)
+from explainers.image.region_game import RegionGame, all_coalitions, exact_shapley, pool_to_grid
 from explainers.image.shapley_estimators import kernel_estimates, permutation_estimates
 from model_zoo import ImageClassifier
 
